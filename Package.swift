@@ -1,0 +1,158 @@
+// swift-tools-version: 6.1
+// CollabBench: a harness that measures how well LLM agents collaborate over many turns.
+
+import PackageDescription
+
+/// Settings shared by every target: Swift 6 language mode with strict concurrency, plus the
+/// upcoming features that keep module boundaries honest.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "CollabBench",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "collabbench", targets: ["collabbench"]),
+        .library(name: "CollabBenchCore", targets: ["CollabBenchCore"]),
+        .library(name: "CollabBenchMetrics", targets: ["CollabBenchMetrics"]),
+        .library(name: "CollabBenchRunner", targets: ["CollabBenchRunner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+    ],
+    targets: [
+        // Pure domain model: tasks, conversations, the engine, prompts, model-call protocol. No I/O
+        // beyond reading the bundled prompt templates.
+        .target(
+            name: "CollabBenchCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Prompts/Templates")],
+            swiftSettings: swiftSettings
+        ),
+        // Metric kernels (BLEU, math answers, BPE tokenizer, CPython-compatible sampling).
+        // Dependency-free on purpose: each kernel is checked against its Python reference.
+        .target(name: "CollabBenchMetrics", swiftSettings: swiftSettings),
+        // Task packs on disk: loading, validation, dataset importers.
+        .target(
+            name: "CollabBenchPacks",
+            dependencies: ["CollabBenchCore", "CollabBenchMetrics"],
+            swiftSettings: swiftSettings
+        ),
+        // Model clients that speak HTTP to real model servers.
+        .target(
+            name: "CollabBenchModels",
+            dependencies: [
+                "CollabBenchCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Scoring of finished conversations: extraction, code sandbox, tokenizer files.
+        .target(
+            name: "CollabBenchScoring",
+            dependencies: [
+                "CollabBenchCore", "CollabBenchMetrics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Sandbox/sandbox_runner.py")],
+            swiftSettings: swiftSettings
+        ),
+        // The SQLite store (GRDB over the system libsqlite3). All SQL lives here.
+        .target(
+            name: "CollabBenchStore",
+            dependencies: ["CollabBenchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Leaderboards and other reports computed from the store.
+        .target(
+            name: "CollabBenchReports",
+            dependencies: ["CollabBenchCore", "CollabBenchStore"],
+            swiftSettings: swiftSettings
+        ),
+        // Orchestration: runs a pack's conversations concurrently, scores and stores them.
+        .target(
+            name: "CollabBenchRunner",
+            dependencies: [
+                "CollabBenchCore", "CollabBenchPacks", "CollabBenchModels", "CollabBenchScoring",
+                "CollabBenchStore", "CollabBenchMetrics",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The thin command-line tool.
+        .executableTarget(
+            name: "collabbench",
+            dependencies: [
+                "CollabBenchCore", "CollabBenchPacks", "CollabBenchModels", "CollabBenchScoring",
+                "CollabBenchStore", "CollabBenchReports", "CollabBenchRunner", "CollabBenchMetrics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support: a loopback HTTP server that speaks the OpenAI protocol with scripted replies.
+        .target(
+            name: "CollabBenchTestSupport",
+            dependencies: [
+                "CollabBenchCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollabBenchCoreTests",
+            dependencies: ["CollabBenchCore", "CollabBenchTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollabBenchMetricsTests",
+            dependencies: ["CollabBenchMetrics"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollabBenchPacksTests",
+            dependencies: ["CollabBenchPacks", "CollabBenchCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollabBenchModelsTests",
+            dependencies: ["CollabBenchModels", "CollabBenchCore", "CollabBenchTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollabBenchScoringTests",
+            dependencies: ["CollabBenchScoring", "CollabBenchCore", "CollabBenchMetrics"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollabBenchStoreTests",
+            dependencies: ["CollabBenchStore", "CollabBenchCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollabBenchRunnerTests",
+            dependencies: [
+                "CollabBenchRunner", "CollabBenchCore", "CollabBenchStore", "CollabBenchReports",
+                "CollabBenchTestSupport", "CollabBenchPacks", "CollabBenchModels",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the built `collabbench` binary: bad input, and end to end against the real local model.
+        .testTarget(
+            name: "CollabBenchCLITests",
+            dependencies: ["CollabBenchStore", "CollabBenchCore", "CollabBenchTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,42 @@
+/// Token usage reported by a server.
+public struct TokenUsage: Sendable, Codable, Hashable {
+    /// Tokens in the prompt.
+    public var promptTokens: Int
+    /// Tokens generated.
+    public var completionTokens: Int
+
+    /// Creates a usage record.
+    public init(promptTokens: Int, completionTokens: Int) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+}
+
+/// The outcome of one successful model call.
+public struct ChatCompletion: Sendable, Hashable {
+    /// The generated text.
+    public var text: String
+    /// Why generation stopped (`stop`, `length`, …), as the server said.
+    public var finishReason: String?
+    /// Usage, when the server reports it.
+    public var usage: TokenUsage?
+    /// Wall-clock time of the call including retries, in seconds.
+    public var latencySeconds: Double
+    /// HTTP attempts made (1 when the first attempt succeeded).
+    public var attempts: Int
+    /// The model name the server reported.
+    public var servedModel: String?
+
+    /// Creates a completion.
+    public init(
+        text: String, finishReason: String? = nil, usage: TokenUsage? = nil, latencySeconds: Double = 0,
+        attempts: Int = 1, servedModel: String? = nil
+    ) {
+        self.text = text
+        self.finishReason = finishReason
+        self.usage = usage
+        self.latencySeconds = latencySeconds
+        self.attempts = attempts
+        self.servedModel = servedModel
+    }
+}

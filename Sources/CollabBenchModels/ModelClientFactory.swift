@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import CollabBenchCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Creates model clients from specs and owns the HTTP client they share.
+///
+/// Call ``shutdown()`` when done. API keys come from the environment (`OPENAI_API_KEY` for the
+/// `openai` provider) and are never stored, logged or exported.
+public final class ModelClientFactory: Sendable {
+    private let http: HTTPClient
+    private let environment: [String: String]
+    private let retry: RetryPolicy
+    private let requestTimeoutSeconds: Double
+
+    /// Creates a factory.
+    /// - Parameters:
+    ///   - maxConnectionsPerHost: Pool size per host; match it to the run's concurrency.
+    ///   - environment: Where API keys are read from.
+    public init(
+        maxConnectionsPerHost: Int = 64, connectTimeoutSeconds: Double = 10, requestTimeoutSeconds: Double = 600,
+        retry: RetryPolicy = .init(), environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        var configuration = HTTPClient.Configuration(
+            timeout: .init(connect: .milliseconds(Int64(connectTimeoutSeconds * 1000)), read: .milliseconds(Int64(requestTimeoutSeconds * 1000))))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxConnectionsPerHost))
+        configuration.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.environment = environment
+        self.retry = retry
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+    }
+
+    /// The environment variable holding the key for `provider`.
+    public static func apiKeyVariable(for provider: String) -> String {
+        "\(provider.uppercased())_API_KEY"
+    }
+
+    /// A client for `spec`, with at most `maxInFlight` calls in flight.
+    public func client(for spec: ModelSpec, maxInFlight: Int = 64) -> any ChatModel {
+        let key = environment[Self.apiKeyVariable(for: spec.provider)].flatMap { $0.isEmpty ? nil : $0 }
+        return OpenAIChatModel(
+            spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight)
+    }
+
+    /// Checks, before a run spends anything, that the server behind `spec` answers and accepts the
+    /// key: `GET <base>/models`, no retries.
+    /// - Throws: ``CollabBenchError`` naming the server: unreachable, authentication, or HTTP error.
+    public func preflight(_ spec: ModelSpec) async throws {
+        let base = spec.baseURL ?? OpenAIChatModel.defaultBaseURL
+        var request = HTTPClientRequest(url: base + "/models")
+        request.method = .GET
+        let variable = Self.apiKeyVariable(for: spec.provider)
+        let key = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .seconds(15))
+            _ = try await response.body.collect(upTo: 8 << 20)
+        } catch {
+            throw CollabBenchError(.modelUnreachable, "cannot reach model server \(spec) at \(base): \(OpenAIChatModel.describe(error)) (is it running?)")
+        }
+        switch response.status.code {
+        case 200..<300, 404, 405:
+            return  // Some compatible servers have no /models; the run itself will tell.
+        case 401, 403:
+            let hint = key == nil ? "no API key set: export \(variable)" : "the key in \(variable) was refused"
+            throw CollabBenchError(.modelAuthentication, "model server \(spec) refused the request (HTTP \(response.status.code)): \(hint)")
+        default:
+            throw CollabBenchError(.modelHTTPError, "model server \(spec) answered HTTP \(response.status.code) to GET \(base)/models")
+        }
+    }
+
+    /// Shuts the shared HTTP client down.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+}

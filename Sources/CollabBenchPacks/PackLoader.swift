@@ -1,0 +1,57 @@
+import CollabBenchCore
+import Foundation
+
+/// Loads task packs from disk and resolves pack names to folders.
+public enum PackLoader {
+    /// Names of the packs shipped in the project's `Tasks/` folder.
+    public static let builtInNames = ["math", "code", "docs"]
+
+    /// Resolves `--pack` (a folder path, or the name of a built-in pack) to a folder.
+    ///
+    /// Names are looked up in `COLLABBENCH_TASKS_DIR`, then `./Tasks`, then the `Tasks` folder of
+    /// the checkout the executable was built in.
+    /// - Throws: ``CollabBenchError`` (`.unknownPack`) naming where it looked.
+    public static func resolve(_ nameOrPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir), isDir.boolValue {
+            return nameOrPath
+        }
+        var roots: [String] = []
+        if let env = environment["COLLABBENCH_TASKS_DIR"], !env.isEmpty { roots.append(env) }
+        roots.append(FileManager.default.currentDirectoryPath + "/Tasks")
+        if let checkout = checkoutTasksDirectory() { roots.append(checkout) }
+        for root in roots {
+            let candidate = root + "/" + nameOrPath
+            if FileManager.default.fileExists(atPath: candidate + "/pack.json") { return candidate }
+        }
+        throw CollabBenchError(
+            .unknownPack,
+            "unknown pack '\(nameOrPath)': not a folder, and no \(nameOrPath)/pack.json in \(roots.joined(separator: ", ")) (built-in packs: \(builtInNames.joined(separator: ", ")))")
+    }
+
+    /// Loads and checks the pack in `directory`.
+    /// - Throws: ``CollabBenchError`` naming the file and line of the first problem; use
+    ///   ``PackValidator`` to list them all.
+    public static func load(directory: String) throws -> TaskPack {
+        let report = PackValidator.validate(directory: directory)
+        if let first = report.problems.first {
+            let more = report.problems.count > 1 ? " (and \(report.problems.count - 1) more problems; run 'collabbench tasks validate \(directory)')" : ""
+            throw CollabBenchError(first.isManifest ? .malformedPack : .malformedTask, first.description + more)
+        }
+        guard let pack = report.pack else {
+            throw CollabBenchError(.malformedPack, "\(directory): could not be loaded")
+        }
+        return pack
+    }
+
+    /// The `Tasks` folder next to the package the executable was built from (`.build/<config>/collabbench`).
+    static func checkoutTasksDirectory() -> String? {
+        var url = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = url.appendingPathComponent("Tasks").path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            url.deleteLastPathComponent()
+        }
+        return nil
+    }
+}

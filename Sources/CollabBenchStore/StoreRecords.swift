@@ -1,0 +1,105 @@
+import CollabBenchCore
+import Foundation
+
+/// A run as stored: what was evaluated, with what, and its full pinned configuration.
+public struct RunRecord: Sendable, Codable, Hashable {
+    /// Unique id, e.g. `run-20261122-201500-3f2a`.
+    public var id: String
+    /// The user's name for the run (`--name`), or the id.
+    public var name: String
+    /// ISO-8601 creation time.
+    public var createdAt: String
+    /// ISO-8601 end time, when finished.
+    public var finishedAt: String?
+    /// `running`, `completed` or `interrupted`.
+    public var status: String
+    /// Pack name, version, kind and content hash.
+    public var packName: String
+    public var packVersion: String
+    public var packKind: TaskKind
+    public var packHash: String
+    /// The agent's spec and preset.
+    public var agent: String
+    public var agentPreset: String
+    /// The simulated user's and the judge's specs.
+    public var userSimulator: String
+    public var judge: String
+    /// The run seed.
+    public var seed: Int
+    /// Conversations the run plans (tasks × trials).
+    public var taskCount: Int
+    /// Every setting, as JSON (no secrets).
+    public var configJSON: String
+    /// The CollabBench version that ran it.
+    public var collabbenchVersion: String
+
+    /// Creates a record.
+    public init(
+        id: String, name: String, createdAt: String, finishedAt: String? = nil, status: String, packName: String,
+        packVersion: String, packKind: TaskKind, packHash: String, agent: String, agentPreset: String,
+        userSimulator: String, judge: String, seed: Int, taskCount: Int, configJSON: String, collabbenchVersion: String
+    ) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.packName = packName
+        self.packVersion = packVersion
+        self.packKind = packKind
+        self.packHash = packHash
+        self.agent = agent
+        self.agentPreset = agentPreset
+        self.userSimulator = userSimulator
+        self.judge = judge
+        self.seed = seed
+        self.taskCount = taskCount
+        self.configJSON = configJSON
+        self.collabbenchVersion = collabbenchVersion
+    }
+}
+
+/// A finished conversation with its scores, saved in one transaction.
+public struct ConversationResult: Sendable, Hashable {
+    public var runID: String
+    public var taskID: String
+    public var trial: Int
+    public var seed: Int
+    public var transcript: Transcript
+    /// cl100k tokens of each turn, aligned with `transcript.turns` (nil when not counted).
+    public var turnTokens: [Int?]
+    public var scores: [ScoreEntry]
+    public var verdicts: [JudgeVerdict]
+    public var startedAt: String
+    public var finishedAt: String
+
+    /// Creates a result.
+    public init(
+        runID: String, taskID: String, trial: Int, seed: Int, transcript: Transcript, turnTokens: [Int?],
+        scores: [ScoreEntry], verdicts: [JudgeVerdict], startedAt: String, finishedAt: String
+    ) {
+        self.runID = runID
+        self.taskID = taskID
+        self.trial = trial
+        self.seed = seed
+        self.transcript = transcript
+        self.turnTokens = turnTokens
+        self.scores = scores
+        self.verdicts = verdicts
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+}
+
+/// One conversation's scores, as read back for reports.
+public struct ConversationScores: Sendable, Hashable {
+    public var conversationID: Int64
+    public var runID: String
+    public var taskID: String
+    public var trial: Int
+    /// `completed` or `failed`.
+    public var status: String
+    public var endReason: String
+    /// Metric → entry.
+    public var scores: [String: ScoreEntry]
+}

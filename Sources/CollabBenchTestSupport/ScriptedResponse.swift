@@ -1,0 +1,68 @@
+import Foundation
+
+/// What the loopback server answers to one request.
+public struct ScriptedResponse: Sendable {
+    /// HTTP status.
+    public var status: Int
+    /// Body text.
+    public var body: String
+    /// Extra headers.
+    public var headers: [(String, String)]
+    /// Wait this long before answering.
+    public var delay: Duration
+    /// Close the connection without answering.
+    public var dropConnection: Bool
+
+    /// Creates a response.
+    public init(status: Int = 200, body: String, headers: [(String, String)] = [], delay: Duration = .zero, dropConnection: Bool = false) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.delay = delay
+        self.dropConnection = dropConnection
+    }
+
+    /// A chat completion whose assistant message is `text`.
+    public static func chat(
+        _ text: String, model: String = "scripted", finishReason: String = "stop", promptTokens: Int = 10,
+        completionTokens: Int = 5, delay: Duration = .zero
+    ) -> ScriptedResponse {
+        let payload: [String: Any] = [
+            "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": model,
+            "choices": [["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finishReason]],
+            "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens, "total_tokens": promptTokens + completionTokens],
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])) ?? Data()
+        return ScriptedResponse(body: String(decoding: data, as: UTF8.self), delay: delay)
+    }
+
+    /// An OpenAI-style error body with `status`.
+    public static func error(_ status: Int, message: String, code: String? = nil, headers: [(String, String)] = []) -> ScriptedResponse {
+        var detail: [String: Any] = ["message": message, "type": "test_error"]
+        if let code { detail["code"] = code }
+        let data = (try? JSONSerialization.data(withJSONObject: ["error": detail], options: [.sortedKeys])) ?? Data()
+        return ScriptedResponse(status: status, body: String(decoding: data, as: UTF8.self), headers: headers)
+    }
+}
+
+/// A request the loopback server received.
+public struct RecordedRequest: Sendable {
+    /// HTTP method.
+    public var method: String
+    /// Request path (e.g. `/v1/chat/completions`).
+    public var path: String
+    /// Headers, names lower-cased.
+    public var headers: [String: String]
+    /// Body text.
+    public var body: String
+
+    /// The body parsed as a JSON object, or nil.
+    public var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+    }
+
+    /// The `messages` of a chat request as (role, content) pairs.
+    public var messages: [(role: String, content: String)] {
+        ((json?["messages"] as? [[String: Any]]) ?? []).map { ($0["role"] as? String ?? "", $0["content"] as? String ?? "") }
+    }
+}

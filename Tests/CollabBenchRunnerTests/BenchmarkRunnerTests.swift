@@ -1,0 +1,109 @@
+import CollabBenchCore
+import CollabBenchModels
+import CollabBenchPacks
+import CollabBenchReports
+import CollabBenchRunner
+import CollabBenchScoring
+import CollabBenchStore
+import CollabBenchTestSupport
+import Foundation
+import Testing
+
+/// Runs whole packs through real HTTP against the loopback OpenAI server, into a real SQLite store.
+struct BenchmarkRunnerTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// A server playing user, agent and judge: it tells the roles apart by their prompts.
+    static func scriptedServer(agentReply: @escaping @Sendable (String) -> String, judgeReply: String = #"{"thought":"fine","score":3}"#) async throws -> LoopbackOpenAIServer {
+        try await LoopbackOpenAIServer.start { request in
+            let messages = request.messages
+            if messages.first?.content.contains("You are evaluating how well an AI assistant") == true {
+                return .chat(judgeReply)
+            }
+            if messages.first?.role == "system", messages.first?.content.contains("You are playing a person") == true {
+                let turn = messages.last?.content ?? ""
+                let done = turn.contains("Assistant:")
+                return .chat(done ? #"{"thought":"ok","message":"thx [[TERMINATE CHAT]]"}"# : #"{"thought":"vague","message":"can u help me"}"#)
+            }
+            return .chat(agentReply(messages.last?.content ?? ""))
+        }
+    }
+
+    func runPack(_ name: String, server: LoopbackOpenAIServer, store: ResultStore, concurrency: Int = 2) async throws -> RunSummary {
+        let pack = try PackLoader.load(directory: Self.root + "/Tasks/" + name)
+        let prompts = try PromptLibrary.load()
+        let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01), environment: [:])
+        let spec = try ModelSpec(parsing: "openai/scripted@\(server.baseURL)")
+        let settings = ConversationSettings(maxExchanges: pack.maxExchanges, agentSampling: Sampling(temperature: 0.6, topP: 0.9))
+        let config = RunConfiguration(
+            name: "test-\(name)", agent: spec, agentPreset: "base", userSimulator: spec, judge: spec, conversation: settings,
+            judgeSampling: Sampling(temperature: 0), judgeMaxAttempts: 2, judgeStructuredOutput: true, seed: 42, limit: nil,
+            concurrency: concurrency, metric: pack.manifest.metric, promptHashes: prompts.hashes, packName: pack.manifest.name,
+            packVersion: pack.manifest.version, packHash: pack.contentHash)
+        let runner = BenchmarkRunner(
+            pack: pack, configuration: config,
+            engine: ConversationEngine(agent: factory.client(for: spec), simulator: factory.client(for: spec), prompts: prompts, settings: settings),
+            judge: InteractivityJudge(model: factory.client(for: spec), prompts: prompts, maxAttempts: 2),
+            scorer: ConversationScorer(tokenizer: nil, sandbox: CodeSandbox(python: "python3")), store: store, prompts: prompts)
+        defer { Task { try? await factory.shutdown() } }
+        return try await runner.run()
+    }
+
+    @Test func mathRunIsStoredScoredAndOnTheLeaderboard() async throws {
+        let server = try await Self.scriptedServer { _ in "The answer is \\boxed{72}." }
+        let store = try ResultStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("cb-run-\(UUID()).sqlite").path)
+        let summary = try await runPack("math", server: server, store: store)
+        try await server.stop()
+        #expect(summary.completed == 6)
+        #expect(summary.failed == 0)
+        let conversations = try store.conversationScores(runID: summary.runID)
+        #expect(conversations.count == 6)
+        // Only the first task's answer is 72.
+        let correct = conversations.filter { $0.scores["accuracy"]?.value == 1 }.map(\.taskID)
+        #expect(correct == ["cb-math-001"])
+        for c in conversations {
+            #expect(c.endReason == "user_terminated")
+            #expect(c.scores["itr"]?.value == 1)
+            let messages = try store.messages(conversationID: c.conversationID)
+            #expect(messages.first?.role == "user")
+            #expect(messages.last?.text.contains("[[TERMINATE CHAT]]") == true)
+        }
+        let rows = try Leaderboard.rows(store: store)
+        #expect(rows.count == 1)
+        #expect(abs((rows[0].taskMetric ?? 0) - 100.0 / 6) < 1e-9)
+        #expect(rows[0].interactivity == 100)
+        #expect(rows[0].conversations == 6)
+        // The agent never saw a hidden intent: no agent request carries the simulator's prompt.
+        for request in server.requests where request.messages.first?.role != "system" && !(request.messages.first?.content.contains("evaluating") ?? false) {
+            #expect(!request.body.contains("secretly want"))
+        }
+    }
+
+    @Test func unreadableJudgeRepliesAreUnscoredNotZero() async throws {
+        let server = try await Self.scriptedServer(agentReply: { _ in "\\boxed{1}" }, judgeReply: "I refuse to grade.")
+        let store = try ResultStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("cb-run-\(UUID()).sqlite").path)
+        let summary = try await runPack("math", server: server, store: store)
+        try await server.stop()
+        let rows = try Leaderboard.rows(store: store)
+        #expect(rows[0].interactivity == nil)
+        #expect(rows[0].interactivityUnscored == summary.completed)
+        for c in try store.conversationScores(runID: summary.runID) {
+            #expect(c.scores["itr"]?.status == .unscored)
+            #expect(c.scores["itr"]?.value == nil)
+        }
+    }
+
+    @Test func deadAgentMarksConversationsFailedNotZero() async throws {
+        let server = try await LoopbackOpenAIServer.start { request in
+            request.messages.first?.content.contains("You are playing a person") == true
+                ? .chat(#"{"thought":"","message":"hi"}"#) : .error(500, message: "agent crashed")
+        }
+        let store = try ResultStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("cb-run-\(UUID()).sqlite").path)
+        let summary = try await runPack("docs", server: server, store: store)
+        try await server.stop()
+        #expect(summary.failed == 3)
+        let rows = try Leaderboard.rows(store: store)
+        #expect(rows[0].failed == 3)
+        #expect(rows[0].taskMetric == nil)
+    }
+}
