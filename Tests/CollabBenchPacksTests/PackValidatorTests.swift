@@ -63,3 +63,11 @@ struct PackValidatorTests {
         #expect(try PackLoader.load(directory: a).contentHash != PackLoader.load(directory: b).contentHash)
     }
 }
+
+struct PackResolutionTests {
+    @Test func aBareNameIsAPackNameEvenWhenAFolderOfThatNameExists() throws {
+        // The project has a docs/ folder for documentation; `--pack docs` must still mean the pack.
+        let resolved = try PackLoader.resolve("docs", environment: ["COLLABBENCH_TASKS_DIR": PackValidatorTests.root + "/Tasks"])
+        #expect(resolved.hasSuffix("Tasks/docs"))
+    }
+}

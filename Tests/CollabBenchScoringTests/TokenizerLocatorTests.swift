@@ -1,8 +1,7 @@
 import CollabBenchMetrics
+import CollabBenchScoring
 import Foundation
 import Testing
-
-import CollabBenchScoring
 
 /// A temporary directory tree removed when the value goes away.
 private final class TokenizerTempDirectory {
@@ -56,7 +55,8 @@ private func realRankFile(_ encoding: TokenizerEncodingName) -> Data? {
     let environment = ProcessInfo.processInfo.environment
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    let shared = environment["COLLABBENCH_SHARED_DATA"]
+    let shared =
+        environment["COLLABBENCH_SHARED_DATA"]
         ?? root.deletingLastPathComponent().appendingPathComponent("shared/data").path
     for case let directory? in [environment["COLLABBENCH_TOKENIZER_DIR"], shared + "/tokenizers"] {
         if let data = FileManager.default.contents(atPath: directory + "/" + encoding.rankFileName) { return data }
@@ -90,7 +90,9 @@ struct TokenizerLocatorTests {
         try FileManager.default.removeItem(atPath: inCache)
         #expect(
             locator.locate(.cl100kBase)
-                == .download(url: "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken", destination: inCache))
+                == .download(
+                    url: "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+                    destination: inCache))
         // Another encoding's file does not count.
         try temp.write(Data("o".utf8), to: TokenizerEncodingName.o200kBase.rankFileName, in: explicit)
         #expect(locator.locate(.o200kBase) == .file(path: explicit + "/o200k_base.tiktoken"))
@@ -100,7 +102,9 @@ struct TokenizerLocatorTests {
     @Test func userCacheFollowsXDGCacheHome() {
         let locator = TokenizerLocator(environment: ["HOME": "/home/u", "XDG_CACHE_HOME": "/var/cache/u"])
         #expect(locator.cacheDirectory == "/var/cache/u/collabbench/tokenizers")
-        #expect(TokenizerLocator(environment: ["HOME": "/home/u"]).cacheDirectory == "/home/u/.cache/collabbench/tokenizers")
+        #expect(
+            TokenizerLocator(environment: ["HOME": "/home/u"]).cacheDirectory == "/home/u/.cache/collabbench/tokenizers"
+        )
         #expect(TokenizerLocator(environment: [:]).searchDirectories.isEmpty)
     }
 
@@ -167,8 +171,10 @@ struct TokenizerLocatorTests {
         #expect(FileManager.default.contents(atPath: cached) == real)
         #expect(locator.locate(.cl100kBase) == .file(path: cached))
 
-        let second = try await TokenizerLocator(explicitDirectory: nil, environment: ["HOME": home], downloader: downloader)
-            .load(.cl100kBase)
+        let second = try await TokenizerLocator(
+            explicitDirectory: nil, environment: ["HOME": home], downloader: downloader
+        )
+        .load(.cl100kBase)
         #expect(second.count("hello world") == 2)
         #expect(await downloader.calls.urls.count == 1)
     }

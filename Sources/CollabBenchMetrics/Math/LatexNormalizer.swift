@@ -369,7 +369,7 @@ enum LatexNormalizer {
         return b.filter { $0 != UInt8(ascii: ",") }
     }
 
-    /// `5.0` → `5`, `2.50` → `2.5`, `.5` → `0.5`.
+    /// `5.00` → `5.0`, `2.50` → `2.5`, `.5` → `0.5`.
     static func tidyDecimals(_ b: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(b.count + 2)
@@ -390,12 +390,12 @@ enum LatexNormalizer {
                         continue
                     }
                     var last = k
-                    while last > j + 1, b[last - 1] == UInt8(ascii: "0") { last -= 1 }
+                    while last > j + 2, b[last - 1] == UInt8(ascii: "0") { last -= 1 }
                     if i == j { out.append(UInt8(ascii: "0")) }
                     out.append(contentsOf: b[i..<j])
-                    if last > j + 1 || b[j + 1] != UInt8(ascii: "0") {
-                        out.append(contentsOf: b[j..<last])
-                    }
+                    // Keep one digit: `5.00` → `5.0` stays a decimal, which math-verify compares
+                    // by rounding, unlike the integer 5.
+                    out.append(contentsOf: b[j..<last])
                     i = k
                     continue
                 }
@@ -490,7 +490,13 @@ enum LatexNormalizer {
         let parts = splitTopLevel(b, on: UInt8(ascii: ","))
         var stripped: [[UInt8]] = []
         for part in parts {
-            guard let eq = variablePrefixEnd(part) else { return b }
+            guard let eq = variablePrefixEnd(part) else {
+                // `k=22,500`: one prefix before a number with separators.
+                if let eq = variablePrefixEnd(b[...]), !b[eq...].contains(UInt8(ascii: "=")) {
+                    return Array(b[eq...])
+                }
+                return b
+            }
             stripped.append(Array(part[eq...]))
         }
         if stripped.contains(where: { $0.isEmpty }) { return b }

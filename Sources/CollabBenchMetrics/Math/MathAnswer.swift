@@ -10,15 +10,15 @@
 ///
 /// ```swift
 /// MathAnswer.equivalent(answer: "The answer is $\\boxed{\\dfrac12}$.", reference: "0.5")  // true
-/// MathAnswer.normalize("x = 5,\\!460^\\circ")                                            // "5460"
+/// MathAnswer.normalize("x = 5,\\!460^\\circ")                                             // "5460"
 /// ```
 public enum MathAnswer {
     /// Canonical normalised form of a LaTeX answer (idempotent: `normalize(normalize(x)) == normalize(x)`).
     ///
     /// Removes `$` delimiters, `\left`/`\right`, spacing commands and spaces, degree marks, `\$`,
     /// unit words after a quantity (`5\text{ cm}` → `5`), thousands separators (`5,\!460` → `5460`),
-    /// trailing zeros of decimals (`5.0` → `5`), a leading `x =`, and spells `\dfrac`/`\tfrac` as
-    /// `\frac` and `%` as `\%`.
+    /// trailing zeros of decimals (`5.00` → `5.0`: the point stays, since a decimal compares by
+    /// rounding), a leading `x =`, and spells `\dfrac`/`\tfrac` as `\frac` and `%` as `\%`.
     ///
     /// - Parameter answer: a LaTeX answer (not a whole solution).
     /// - Returns: the canonical spelling.
@@ -31,12 +31,12 @@ public enum MathAnswer {
     /// - Parameters:
     ///   - answer: the model's answer; when it holds a `\boxed{}` (a whole solution), the last box
     ///     is used, else when it is prose with `$...$` math, the last math segment.
-    ///   - reference: the reference answer (the content of the reference solution's box; a
-    ///     reference that holds a `\boxed{}` is reduced to its last box too).
+    ///   - reference: the reference answer (the content of the reference solution's box); it is
+    ///     reduced with ``finalAnswer(in:)`` like the answer.
     /// - Returns: whether math-verify would accept `answer` for `reference`; an empty reference
     ///   matches nothing.
     public static func equivalent(answer: String, reference: String) -> Bool {
-        let gold = normalize(lastBoxed(in: reference) ?? reference)
+        let gold = normalize(finalAnswer(in: reference))
         guard !gold.isEmpty else { return false }
         let candidate = normalize(finalAnswer(in: answer))
         guard !candidate.isEmpty else { return false }

@@ -5,10 +5,12 @@
 /// Decides whether a parsed answer matches a parsed reference.
 enum MathEquivalence {
     /// Number of sample points for expressions with variables.
-    static let samplePoints = 3
+    static let samplePoints = 6
 
     /// True when `answer` is mathematically the same as `gold`.
-    static func equal(_ gold: MathNode, _ answer: MathNode) -> Bool {
+    ///
+    /// - Parameter unwrapEquations: whether `x = 5` may stand for `5` (not inside a relation).
+    static func equal(_ gold: MathNode, _ answer: MathNode, unwrapEquations: Bool = true) -> Bool {
         let g = unwrapSingleton(expandPlusMinus(gold))
         let a = unwrapSingleton(expandPlusMinus(answer))
         if g == a { return true }
@@ -16,19 +18,21 @@ enum MathEquivalence {
         // Relations.
         if case .relation(let gop, let gl, let gr) = g {
             if case .relation(let aop, let al, let ar) = a {
+                func same(_ x: MathNode, _ y: MathNode) -> Bool { equal(x, y, unwrapEquations: false) }
                 if gop == aop {
-                    if equal(gl, al) && equal(gr, ar) { return true }
-                    if gop == .equal || gop == .notEqual { return equal(gl, ar) && equal(gr, al) }
+                    if same(gl, al) && same(gr, ar) { return true }
+                    if gop == .equal || gop == .notEqual { return same(gl, ar) && same(gr, al) }
                     return false
                 }
-                if flipped(gop) == aop { return equal(gl, ar) && equal(gr, al) }
+                if flipped(gop) == aop { return same(gl, ar) && same(gr, al) }
                 return false
             }
-            if gop == .equal { return equal(gr, a) }
+            if gop == .equal && unwrapEquations { return equal(gr, a) }
             if let set = inequalitySet(g), let other = realSet(a) { return sameRealSet(set, other) }
             return false
         }
         if case .relation(let aop, let al, let ar) = a {
+            if !unwrapEquations { return false }
             if aop == .equal {
                 if equal(g, ar) { return true }
                 if case .symbol = ar { return equal(g, al) }
@@ -120,22 +124,39 @@ enum MathEquivalence {
         if !symbolic {
             let ev = MathEvaluator(point: nil)
             guard let gv = ev.evaluate(g), let av = ev.evaluate(a) else { return false }
-            return sameValue(gv, av, explicitInfinity: containsInfinity(g) && containsInfinity(a))
+            let explicitInfinity = containsInfinity(g) && containsInfinity(a)
+            if !explicitInfinity, !gv.value.isFinite || !av.value.isFinite, !gv.value.isNaN, !av.value.isNaN {
+                return sameResidue(g, a, point: nil) ?? false
+            }
+            return sameValue(gv, av, explicitInfinity: explicitInfinity)
         }
-        var decided = false
+        // Variables: compare at fixed sample points, skipping points outside either domain.
+        var decided = 0
         for k in 0..<samplePoints {
             let ev = MathEvaluator(point: k)
             guard let gv = ev.evaluate(g), let av = ev.evaluate(a) else { return false }
+            if gv.value.isNaN || av.value.isNaN { continue }
             if !gv.value.isFinite || !av.value.isFinite {
-                if gv.value.isNaN && av.value.isNaN { continue }
+                if let same = sameResidue(g, a, point: k) {
+                    if !same { return false }
+                    decided += 1
+                    continue
+                }
                 if gv.value == av.value { continue }
                 return false
             }
             let tolerance = gv.hasDecimal || av.hasDecimal ? 1e-6 : 1e-9
             if !close(gv.value, av.value, relative: tolerance) { return false }
-            decided = true
+            decided += 1
         }
-        return decided
+        return decided >= 2
+    }
+
+    /// Exact comparison modulo a large prime, when both sides are rational expressions.
+    private static func sameResidue(_ g: MathNode, _ a: MathNode, point: Int?) -> Bool? {
+        let ev = ModularEvaluator(point: point)
+        guard let x = ev.evaluate(g), let y = ev.evaluate(a) else { return nil }
+        return x == y
     }
 
     /// math-verify's number comparison: exact for rationals, exact against an integer reference,
@@ -192,9 +213,71 @@ enum MathEquivalence {
 
     /// Set equality: every element has an equal partner on the other side.
     static func sameElements(_ xs: [MathNode], _ ys: [MathNode]) -> Bool {
-        for x in xs where !ys.contains(where: { equal(x, $0) }) { return false }
-        for y in ys where !xs.contains(where: { equal($0, y) }) { return false }
+        if xs.count * ys.count <= 400 {
+            for x in xs where !ys.contains(where: { equal(x, $0) }) { return false }
+            for y in ys where !xs.contains(where: { equal($0, y) }) { return false }
+            return true
+        }
+        if xs.count > 2_000 || ys.count > 2_000 {
+            return Set(xs) == Set(ys)  // keeps pathological inputs fast; no answer is that long
+        }
+        return covered(xs, by: ys, goldFirst: true) && covered(ys, by: xs, goldFirst: false)
+    }
+
+    /// Whether every element of `xs` equals some element of `ys`; long lists of numbers are
+    /// matched through a sorted index of their values instead of pair by pair.
+    private static func covered(_ xs: [MathNode], by ys: [MathNode], goldFirst: Bool) -> Bool {
+        func same(_ x: MathNode, _ y: MathNode) -> Bool { goldFirst ? equal(x, y) : equal(y, x) }
+        var index: [(value: Double, position: Int)] = []
+        var others: [Int] = []
+        for (k, y) in ys.enumerated() {
+            if let v = numericKey(y) { index.append((v, k)) } else { others.append(k) }
+        }
+        index.sort { $0.value < $1.value }
+        for x in xs {
+            guard let v = numericKey(x) else {
+                if !ys.contains(where: { same(x, $0) }) { return false }
+                continue
+            }
+            let window = 1e-5 * max(1, Swift.abs(v))
+            var lo = 0
+            var hi = index.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if index[mid].value < v - window { lo = mid + 1 } else { hi = mid }
+            }
+            var found = false
+            while lo < index.count, index[lo].value <= v + window {
+                if same(x, ys[index[lo].position]) {
+                    found = true
+                    break
+                }
+                lo += 1
+            }
+            if !found, !others.contains(where: { same(x, ys[$0]) }) { return false }
+        }
         return true
+    }
+
+    /// The value of a plain number-valued element (no variables, no percent), for indexing.
+    private static func numericKey(_ n: MathNode) -> Double? {
+        switch n {
+        case .percent, .relation, .text: return nil
+        default: break
+        }
+        if isCollection(n) || containsSymbol(n) || containsPercent(n) { return nil }
+        guard let v = MathEvaluator(point: nil).evaluate(n)?.value, v.isFinite else { return nil }
+        return v
+    }
+
+    private static func containsPercent(_ n: MathNode) -> Bool {
+        switch n {
+        case .percent: return true
+        case .neg(let x): return containsPercent(x)
+        case .add(let xs), .mul(let xs): return xs.contains(where: containsPercent)
+        case .pow(let x, let y): return containsPercent(x) || containsPercent(y)
+        default: return false
+        }
     }
 
     static func isCollection(_ n: MathNode) -> Bool {

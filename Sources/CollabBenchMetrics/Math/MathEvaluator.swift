@@ -35,8 +35,19 @@ struct MathEvaluator {
     /// Values for symbols, or nil to refuse symbols.
     let point: Int?
 
-    /// Deterministic pseudo-random value of a symbol at evaluation point `k` (in [0.35, 2.25)).
+    /// Deterministic pseudo-random value of a symbol at evaluation point `k`: in [0.35, 2.25) for
+    /// the first three points, in [2.5, 12) after (so `\sqrt{x-3}` has a domain to be sampled on).
     static func symbolValue(_ name: String, point k: Int) -> Double {
+        let unit = symbolHash(name, point: k)
+        return k < 3 ? 0.35 + unit * 1.9 : 2.5 + unit * 9.5
+    }
+
+    /// A hash of a symbol name and point in [0, 1).
+    static func symbolHash(_ name: String, point k: Int) -> Double {
+        Double(symbolBits(name, point: k) % 1_000_003) / 1_000_003.0
+    }
+
+    static func symbolBits(_ name: String, point k: Int) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 &+ UInt64(k) &* 0x9E37_79B9_7F4A_7C15
         for c in name.utf8 {
             h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
@@ -44,7 +55,7 @@ struct MathEvaluator {
         h ^= h >> 29
         h = h &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 32
-        return 0.35 + Double(h % 1_000_003) / 1_000_003.0 * 1.9
+        return h
     }
 
     func evaluate(_ node: MathNode) -> NumericValue? {
@@ -221,3 +232,92 @@ struct MathEvaluator {
 }
 
 @inline(__always) private func naturalLog(_ x: Double) -> Double { Foundation.log(x) }
+
+/// Evaluates integer-and-rational expressions modulo the prime 2^61 - 1: an exact identity check
+/// for answers too large for doubles, such as `2^{2008} - 2`.
+struct ModularEvaluator {
+    static let prime: UInt64 = (1 << 61) - 1
+    /// Sample point for symbols, or nil to refuse symbols.
+    let point: Int?
+
+    func evaluate(_ node: MathNode) -> UInt64? {
+        let p = ModularEvaluator.prime
+        switch node {
+        case .number(let n):
+            guard let r = n.exact else { return nil }
+            return ModularEvaluator.residue(r)
+        case .symbol(let s):
+            guard let k = point else { return nil }
+            return MathEvaluator.symbolBits(s, point: k + 17) % p
+        case .add(let xs):
+            var acc: UInt64 = 0
+            for x in xs {
+                guard let v = evaluate(x) else { return nil }
+                acc = (acc + v) % p
+            }
+            return acc
+        case .mul(let xs):
+            var acc: UInt64 = 1
+            for x in xs {
+                guard let v = evaluate(x) else { return nil }
+                acc = ModularEvaluator.mul(acc, v)
+            }
+            return acc
+        case .neg(let x):
+            guard let v = evaluate(x) else { return nil }
+            return (p - v) % p
+        case .pow(let b, let e):
+            guard let bv = evaluate(b), let ev = MathEvaluator(point: nil).evaluate(e)?.exact, ev.isInteger,
+                !(ev.numerator < 0 && bv == 0)
+            else { return nil }
+            let r = ModularEvaluator.power(bv, ev.numerator.magnitude)
+            return ev.numerator < 0 ? ModularEvaluator.inverse(r) : r
+        case .percent(let x):
+            guard let v = evaluate(x), let inv = ModularEvaluator.residue(Rational(1, 100)!) else { return nil }
+            return ModularEvaluator.mul(v, inv)
+        case .function("factorial", let args):
+            guard args.count == 1, let n = MathEvaluator(point: nil).evaluate(args[0])?.exact, n.isInteger,
+                n.numerator >= 0, n.numerator <= 1_000_000
+            else { return nil }
+            var acc: UInt64 = 1
+            var k: Int64 = 2
+            while k <= n.numerator {
+                acc = ModularEvaluator.mul(acc, UInt64(k))
+                k += 1
+            }
+            return acc
+        default:
+            return nil
+        }
+    }
+
+    static func residue(_ r: Rational) -> UInt64? {
+        let p = prime
+        let n = r.numerator < 0 ? (p - r.numerator.magnitude % p) % p : r.numerator.magnitude % p
+        let d = r.denominator.magnitude % p
+        guard d != 0 else { return nil }
+        return mul(n, inverse(d))
+    }
+
+    static func mul(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (high, low) = a.multipliedFullWidth(by: b)
+        return prime.dividingFullWidth((high, low)).remainder
+    }
+
+    static func power(_ base: UInt64, _ exponent: UInt64) -> UInt64 {
+        var result: UInt64 = 1
+        var b = base % prime
+        var e = exponent
+        while e > 0 {
+            if e & 1 == 1 { result = mul(result, b) }
+            b = mul(b, b)
+            e >>= 1
+        }
+        return result
+    }
+
+    /// Inverse by Fermat's little theorem (0 stays 0).
+    static func inverse(_ a: UInt64) -> UInt64 {
+        power(a, prime - 2)
+    }
+}

@@ -582,8 +582,15 @@ struct MathParser {
             while true {
                 if isChar("/") {
                     advance()
-                    factors.append(.pow(try parsePower(), .number(MathParser.minusOne)))
+                    var divisor = [try parsePower()]
+                    while startsPrimary, !startsFunction { divisor.append(try parsePower()) }
+                    let d = divisor.count == 1 ? divisor[0] : .mul(divisor)
+                    factors.append(.pow(d, .number(MathParser.minusOne)))
                 } else if startsPrimary, !startsFunction {
+                    factors.append(try parsePower())
+                } else if isChar("*") || isCommand("cdot") || isCommand("times") {
+                    // `\sin 3 \cdot x` is sin(3x) to math-verify.
+                    advance()
                     factors.append(try parsePower())
                 } else {
                     break

@@ -96,7 +96,8 @@ struct BPERankTable: Sendable {
                     let other = Int(truncatingIfNeeded: table[slot] & 0xFFFF_FFFF) - 1
                     if table[slot] & 0xFFFF_FFFF_0000_0000 == fingerprint,
                         Int(truncatingIfNeeded: spans[other] >> 32) == length,
-                        memoryEqual(data.baseAddress! + Int(truncatingIfNeeded: spans[other] & 0xFFFF_FFFF), start, length)
+                        memoryEqual(
+                            data.baseAddress! + Int(truncatingIfNeeded: spans[other] & 0xFFFF_FFFF), start, length)
                     {
                         duplicate = duplicate ?? rank
                     }

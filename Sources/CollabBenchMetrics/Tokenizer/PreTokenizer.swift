@@ -41,22 +41,23 @@ struct PreTokenizer {
         self.offsets = offsets
         self.bytes = utf8.baseAddress!
         let end = utf8.count
+        let asciiClasses = ScalarClass.ascii  // read once: each static access costs a once-check
         var i = 0
         var n = 0
         while i < end {
             let b0 = UInt32(bytes[i])
             offsets[n] = Int32(truncatingIfNeeded: i)
             if b0 < 0x80 {
-                classes[n] = ScalarClass.ascii[Int(b0)]
+                classes[n] = asciiClasses[Int(b0)]
                 i += 1
             } else if b0 < 0xE0 {
                 let value = (b0 & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F)
-                classes[n] = ScalarClass.basicPlane[Int(value)]
+                classes[n] = ScalarClass.of(value)
                 i += 2
             } else if b0 < 0xF0 {
                 let value =
                     (b0 & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F)
-                classes[n] = ScalarClass.basicPlane[Int(value)]
+                classes[n] = ScalarClass.of(value)
                 i += 3
             } else {
                 let value =

@@ -6,12 +6,10 @@ extension CodeRunResult {
     /// ```
     /// fail: 1 of 3 tests failed: test_b (AssertionError: 2 != 3) [0.41 s]
     ///   test_b: AssertionError: 2 != 3
+    /// skipped: library tensorflow is not installed [0.20 s]
     /// ```
     public func summaryLines() -> [String] {
         var head = "\(status.rawValue): \(detail)"
-        if status == .skipped, let missingModule {
-            head = "skipped: library \(missingModule) missing"
-        }
         head += " [\(Self.seconds(durationSeconds)) s]"
         return [head] + failures.map { "  \($0.test): \($0.message)" }
     }

@@ -13,8 +13,9 @@ public struct CodeRunResult: Sendable, Codable, Hashable {
         case error
         /// The wall-clock or CPU limit ran out.
         case timeout
-        /// The environment lacks a library the task needs (see ``CodeRunResult/missingModule``);
-        /// the run says nothing about the program.
+        /// The environment lacks a library the task needs (see ``CodeRunResult/missingModule``)
+        /// or a data set one loads (see ``CodeRunResult/missingData``); the run says nothing
+        /// about the program.
         case skipped
     }
 
@@ -45,6 +46,9 @@ public struct CodeRunResult: Sendable, Codable, Hashable {
     /// The module whose `ModuleNotFoundError` ended the run, if any. With ``Status/skipped`` it is
     /// a library the environment should have had; otherwise the program asked for it.
     public var missingModule: String?
+    /// The data a library could not find, e.g. `nltk stopwords` or `textblob corpora`: the
+    /// package registries carry no such corpora, so tasks that load them are skipped.
+    public var missingData: String?
     /// A short human-readable explanation.
     public var detail: String
     /// Wall-clock seconds the supervisor spent on the run.
@@ -63,6 +67,7 @@ public struct CodeRunResult: Sendable, Codable, Hashable {
         status: Status,
         failedTests: [String] = [],
         missingModule: String? = nil,
+        missingData: String? = nil,
         detail: String,
         durationSeconds: Double,
         testsRun: Int = 0,
@@ -73,6 +78,7 @@ public struct CodeRunResult: Sendable, Codable, Hashable {
         self.status = status
         self.failedTests = failedTests
         self.missingModule = missingModule
+        self.missingData = missingData
         self.detail = detail
         self.durationSeconds = durationSeconds
         self.testsRun = testsRun

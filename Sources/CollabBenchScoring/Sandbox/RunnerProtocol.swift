@@ -52,6 +52,7 @@ struct RunnerReport: Decodable {
     var testsRun: Int?
     var failures: [Failure]?
     var missingModule: String?
+    var missingData: String?
     var detail: String?
     var durationSeconds: Double?
     var output: String?
@@ -85,6 +86,7 @@ struct RunnerReport: Decodable {
         case status, failures, detail, output, stdout, stderr, isolation
         case testsRun = "tests_run"
         case missingModule = "missing_module"
+        case missingData = "missing_data"
         case durationSeconds = "duration_seconds"
     }
 
@@ -107,6 +109,7 @@ struct RunnerReport: Decodable {
             status: CodeRunResult.Status(rawValue: status) ?? .error,
             failedTests: failures.map(\.test),
             missingModule: missingModule,
+            missingData: missingData,
             detail: detail ?? status,
             durationSeconds: durationSeconds ?? 0,
             testsRun: testsRun ?? 0,

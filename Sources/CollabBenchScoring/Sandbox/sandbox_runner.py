@@ -32,6 +32,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import re
 import resource
 import selectors
 import shutil
@@ -465,6 +466,21 @@ def environment_lacks(name, request):
     return top in KNOWN_LIBRARIES or top in declared or top in test_imports(request["tests"])
 
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+NLTK_RESOURCE = re.compile(r"Resource\s+([\w./-]+)\s+not found")
+
+
+def missing_data_name(exc):
+    """The data set a library failed to find (NLTK and TextBlob corpora), if that is what `exc` is."""
+    if type(exc).__name__ == "MissingCorpusError":
+        return "textblob corpora"
+    if isinstance(exc, LookupError) and "nltk" in str(exc):
+        found = NLTK_RESOURCE.search(ANSI_ESCAPE.sub("", str(exc)))
+        if found:
+            return "nltk " + found.group(1)
+    return None
+
+
 def program_main(request, job, res_w):
     """C3: run the program and its tests, write the result JSON to `res_w`. Never returns."""
     result = {"tests_run": 0, "failures": [], "missing_module": None}
@@ -519,16 +535,29 @@ def run_tests(request, result):
     )
 
     missing = []
+    missing_data = []
+    messages = {}
+
+    def describe(exc):
+        text = " ".join(ANSI_ESCAPE.sub("", str(exc)).replace("*", " ").split())
+        return short("%s: %s" % (type(exc).__name__, text) if text else type(exc).__name__, MESSAGE_CHARS)
+
+    def note(exc):
+        if isinstance(exc, ModuleNotFoundError):
+            missing.append(exc.name)
+        data = missing_data_name(exc)
+        if data:
+            missing_data.append(data)
 
     class Result(unittest.TestResult):
         def addError(self, test, err):
-            exc = err[1]
-            if isinstance(exc, ModuleNotFoundError):
-                missing.append(exc.name)
+            note(err[1])
+            messages[id(test)] = describe(err[1])
             super().addError(test, err)
 
-    def describe(exc):
-        return short("%s: %s" % (type(exc).__name__, exc), MESSAGE_CHARS)
+        def addFailure(self, test, err):
+            messages[id(test)] = describe(err[1])
+            super().addFailure(test, err)
 
     builtins.exit = None
     builtins.quit = None
@@ -554,8 +583,7 @@ def run_tests(request, result):
         result["detail"] = short("SyntaxError line %s: %s" % (exc.lineno, exc.msg), MESSAGE_CHARS)
     except BaseException as exc:
         result["status"] = "error"
-        if isinstance(exc, ModuleNotFoundError):
-            missing.append(exc.name)
+        note(exc)
         where = "while loading the program" if phase == "load" else "while running the tests"
         result["detail"] = "%s %s" % (describe(exc), where)
         result["traceback"] = tail(
@@ -573,7 +601,7 @@ def run_tests(request, result):
                 {
                     "test": test.id().split(".")[-1],
                     "kind": kind,
-                    "message": short(lines[-1] if lines else "", MESSAGE_CHARS),
+                    "message": messages.get(id(test)) or short(lines[-1] if lines else "", MESSAGE_CHARS),
                     "traceback": tail(trace, TRACEBACK_CHARS),
                 }
             )
@@ -583,9 +611,14 @@ def run_tests(request, result):
     missing_env = [name for name in missing if environment_lacks(name, request)]
     if missing:
         result["missing_module"] = (missing_env or missing)[0]
+    if missing_data:
+        result["missing_data"] = missing_data[0]
     if missing_env:
         result["status"] = "skipped"
         result["detail"] = "library %s is not installed" % missing_env[0].split(".")[0]
+    elif missing_data:
+        result["status"] = "skipped"
+        result["detail"] = "data %s is not installed" % missing_data[0]
     elif "status" not in result:
         failed = result["failures"]
         if failed:

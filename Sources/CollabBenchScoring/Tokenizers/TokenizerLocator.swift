@@ -159,7 +159,8 @@ public struct TokenizerLocator: Sendable {
             do {
                 data = try await downloader.download(URL(string: url)!)
             } catch {
-                let searched = searchDirectories.isEmpty ? "" : " (not found in \(searchDirectories.joined(separator: ", ")))"
+                let searched =
+                    searchDirectories.isEmpty ? "" : " (not found in \(searchDirectories.joined(separator: ", ")))"
                 throw TokenizerLocatorError(
                     code: .downloadFailed, location: url,
                     message: "cannot download \(encoding.rankFileName)\(searched): \(Self.oneLine(error)); "
