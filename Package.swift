@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Pure domain model: tasks, conversations, the engine, prompts, model-call protocol. No I/O
@@ -41,7 +42,11 @@ let package = Package(
         // Task packs on disk: loading, validation, dataset importers.
         .target(
             name: "CollabBenchPacks",
-            dependencies: ["CollabBenchCore", "CollabBenchMetrics"],
+            dependencies: [
+                "CollabBenchCore", "CollabBenchMetrics",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Model clients that speak HTTP to real model servers.
@@ -121,7 +126,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CollabBenchPacksTests",
-            dependencies: ["CollabBenchPacks", "CollabBenchCore"],
+            dependencies: ["CollabBenchPacks", "CollabBenchCore", "CollabBenchMetrics"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -147,6 +153,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "CollabBenchReportsTests",
+            dependencies: [
+                "CollabBenchReports", "CollabBenchStore", "CollabBenchCore", "CollabBenchRunner", "CollabBenchTestSupport",
+                "CollabBenchPacks", "CollabBenchModels", "CollabBenchScoring",
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Runs the built `collabbench` binary: bad input, and end to end against the real local model.
         .testTarget(
             name: "CollabBenchCLITests",
@@ -156,3 +170,17 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Benchmarks are built only on request (`make bench`), so normal builds and CI stay lean.
+if Context.environment["COLLABBENCH_BENCHMARKS"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "CollabBenchBenchmarks",
+            dependencies: [
+                "CollabBenchCore", "CollabBenchModels", "CollabBenchPacks", "CollabBenchRunner", "CollabBenchScoring",
+                "CollabBenchStore", "CollabBenchTestSupport", "CollabBenchMetrics",
+            ],
+            path: "Benchmarks/CollabBenchBenchmarks",
+            swiftSettings: swiftSettings
+        ))
+}

@@ -19,9 +19,17 @@ where ``answer_text`` is the answer itself when it already holds ``\\boxed``/``\
 
 Modes (run with the reference venv's python, which has math-verify 0.9.0):
 
-    make-math-fixtures.py                      # write Tests/CollabBenchMetricsTests/Fixtures/math-pairs.jsonl
-    make-math-fixtures.py --full OUT.jsonl     # label every pair of the full set (slow: minutes)
+    make-math-fixtures.py                      # label every pair (minutes), write the fixture
+    make-math-fixtures.py --full OUT.jsonl     # label every pair of the full set into OUT
+    make-math-fixtures.py --labelled OUT.jsonl # write the fixture from an earlier --full run
     make-math-fixtures.py --live N --seed S    # sample N problems, print labelled pairs to stdout
+
+The fixture, Tests/CollabBenchMetricsTests/Fixtures/math-pairs.jsonl, holds short pairs only (no
+whole solutions but a few hand-written ones): `sample` is `random` (drawn from the real pair
+distribution), `stratified` (every kind of re-formatting with both labels) or `divergence`, and
+`divergence` names the documented math-verify bug a pair runs into (see DIVERGENCES), where
+CollabBench deliberately gives the other answer. Labels made near math-verify's 5-second timeout
+can differ between runs on a loaded machine.
 
 Data: $COLLABBENCH_SHARED_DATA/math/math_all.jsonl.gz (default ../shared/data next to the package).
 """
@@ -726,7 +734,8 @@ DIVERGENCES = {
     "unit_letter_suffix": ("either", re.compile(r"(?<![A-Za-z\\])[cdghlmost]\s*\.?\s*$")),  # `12 + 10t`
     "unbraced_frac_command": ("either", re.compile(r"\\[dt]?frac\s*\\[a-zA-Z]")),  # `\frac\pi 2`
     "phantom": ("either", re.compile(r"\\phantom")),
-    "trailing_period": ("either", re.compile(r"(\d|\\end\{[a-z]*matrix\})\.\s*$")),  # `5.` fails to parse
+    "trailing_period": ("either", re.compile(r"(\d|\\circ|\\end\{[a-z]*matrix\})\.\s*$")),  # `5.` fails to parse
+    "text_after_equals": ("answer", re.compile(r"=\s*\\(text|mbox|mathbf|textbf)\{")),  # `x = \text{C}` loses C
     "degrees_text_list": ("answer", re.compile(r"\\text\{\s*degrees\}.*,")),
 }
 

@@ -7,7 +7,7 @@ import NIOHTTP1
 /// Creates model clients from specs and owns the HTTP client they share.
 ///
 /// Call ``shutdown()`` when done. API keys come from the environment (`OPENAI_API_KEY` for the
-/// `openai` provider) and are never stored, logged or exported.
+/// `openai` provider, `ANTHROPIC_API_KEY` for `anthropic`) and are never stored, logged or exported.
 public final class ModelClientFactory: Sendable {
     private let http: HTTPClient
     private let environment: [String: String]
@@ -37,29 +37,48 @@ public final class ModelClientFactory: Sendable {
         "\(provider.uppercased())_API_KEY"
     }
 
-    /// A client for `spec`, with at most `maxInFlight` calls in flight.
+    /// A client for `spec`, with at most `maxInFlight` calls in flight: ``AnthropicChatModel`` for
+    /// the `anthropic` provider, ``OpenAIChatModel`` for every other (OpenAI-compatible) one.
     public func client(for spec: ModelSpec, maxInFlight: Int = 64) -> any ChatModel {
-        let key = environment[Self.apiKeyVariable(for: spec.provider)].flatMap { $0.isEmpty ? nil : $0 }
-        return OpenAIChatModel(
-            spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight)
+        let key = apiKey(for: spec.provider)
+        switch spec.provider {
+        case "anthropic":
+            return AnthropicChatModel(
+                spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight)
+        default:
+            return OpenAIChatModel(
+                spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight)
+        }
+    }
+
+    /// The key for `provider` from the environment, or nil when unset or empty.
+    private func apiKey(for provider: String) -> String? {
+        environment[Self.apiKeyVariable(for: provider)].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Checks, before a run spends anything, that the server behind `spec` answers and accepts the
-    /// key: `GET <base>/models`, no retries.
-    /// - Throws: ``CollabBenchError`` naming the server: unreachable, authentication, or HTTP error.
+    /// key: `GET <base>/models`, no retries (for `anthropic`, with the `x-api-key` and
+    /// `anthropic-version` headers).
+    /// - Throws: ``CollabBenchError`` naming the server: unreachable, authentication (naming the
+    ///   key's environment variable), or HTTP error.
     public func preflight(_ spec: ModelSpec) async throws {
-        let base = spec.baseURL ?? OpenAIChatModel.defaultBaseURL
+        let isAnthropic = spec.provider == "anthropic"
+        let base = spec.baseURL ?? (isAnthropic ? AnthropicChatModel.defaultBaseURL : OpenAIChatModel.defaultBaseURL)
         var request = HTTPClientRequest(url: base + "/models")
         request.method = .GET
         let variable = Self.apiKeyVariable(for: spec.provider)
-        let key = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
-        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        let key = apiKey(for: spec.provider)
+        if isAnthropic {
+            for (name, value) in AnthropicChatModel.headers(apiKey: key) { request.headers.add(name: name, value: value) }
+        } else if let key {
+            request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        }
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: .seconds(15))
             _ = try await response.body.collect(upTo: 8 << 20)
         } catch {
-            throw CollabBenchError(.modelUnreachable, "cannot reach model server \(spec) at \(base): \(OpenAIChatModel.describe(error)) (is it running?)")
+            throw CollabBenchError(.modelUnreachable, "cannot reach model server \(spec) at \(base): \(ModelHTTP.describe(error)) (is it running?)")
         }
         switch response.status.code {
         case 200..<300, 404, 405:

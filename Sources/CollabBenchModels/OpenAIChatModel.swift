@@ -51,112 +51,88 @@ public final class OpenAIChatModel: ChatModel {
 
     private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {
         let started = ContinuousClock.now
-        var attempt = 0
         var switchedStyle = false
-        while true {
-            attempt += 1
+        let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
             let style = structuredStyle.withLock { $0 }
             let outcome = await attemptOnce(request, style: style)
-            switch outcome {
-            case .success(var completion):
-                completion.latencySeconds = Self.seconds(since: started)
-                completion.attempts = attempt
-                return completion
-            case .schemaRejected(let error):
-                // The server does not know OpenAI's json_schema format: use llama.cpp's form.
-                guard !switchedStyle, style == .jsonSchema else { throw error }
-                switchedStyle = true
-                structuredStyle.withLock { $0 = .jsonObjectWithSchema }
-                attempt -= 1
-            case .fatal(let error):
-                throw error
-            case .retryable(let error, let retryAfter):
-                guard attempt < retry.maxAttempts else {
-                    throw CollabBenchError(error.code, "\(error.message) (gave up after \(attempt) attempts)")
-                }
-                let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter, unit: Double.random(in: 0..<1))
-                try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+            guard case .rephrasable(let error) = outcome else { return outcome.attemptOutcome }
+            // The server does not know OpenAI's json_schema format: use llama.cpp's form.
+            guard !switchedStyle, style == .jsonSchema else { return .fatal(error) }
+            switchedStyle = true
+            structuredStyle.withLock { $0 = .jsonObjectWithSchema }
+            return .rephrased
+        }
+        var completion = result.value
+        completion.latencySeconds = ModelHTTP.seconds(since: started)
+        completion.attempts = result.attempts
+        return completion
+    }
+
+    /// One attempt's outcome, before the retry loop sees it.
+    private enum OpenAIAttempt {
+        case outcome(AttemptOutcome<ChatCompletion>)
+        /// The server refused the structured-output form.
+        case rephrasable(CollabBenchError)
+
+        var attemptOutcome: AttemptOutcome<ChatCompletion> {
+            switch self {
+            case .outcome(let outcome): outcome
+            case .rephrasable(let error): .fatal(error)
             }
         }
     }
 
-    private enum AttemptOutcome {
-        case success(ChatCompletion)
-        case retryable(CollabBenchError, retryAfter: Double?)
-        case fatal(CollabBenchError)
-        case schemaRejected(CollabBenchError)
-    }
-
-    private func attemptOnce(_ request: ChatRequest, style: OpenAIWire.StructuredStyle) async -> AttemptOutcome {
+    private func attemptOnce(_ request: ChatRequest, style: OpenAIWire.StructuredStyle) async -> OpenAIAttempt {
         let where_ = "model server \(spec)"
-        var http = HTTPClientRequest(url: endpoint)
-        http.method = .POST
-        http.headers.add(name: "Content-Type", value: "application/json")
-        http.headers.add(name: "Accept", value: "application/json")
-        if let apiKey { http.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        let body: Data
         do {
-            http.body = .bytes(ByteBuffer(bytes: try OpenAIWire.encode(request, model: spec.model, style: style)))
+            body = try OpenAIWire.encode(request, model: spec.model, style: style)
         } catch {
-            return .fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)"))
+            return .outcome(.fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)")))
         }
-        let response: HTTPClientResponse
-        let body: ByteBuffer
-        do {
-            response = try await self.http.execute(http, timeout: requestTimeout)
-            body = try await response.body.collect(upTo: 64 << 20)
-        } catch is CancellationError {
-            return .fatal(CollabBenchError(.modelTimeout, "\(where_): cancelled"))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return .retryable(CollabBenchError(.modelTimeout, "\(where_): no reply within \(requestTimeout.nanoseconds / 1_000_000_000) s"), retryAfter: nil)
-        } catch {
-            return .retryable(CollabBenchError(.modelUnreachable, "cannot reach \(where_): \(Self.describe(error))"), retryAfter: nil)
+        let headers = apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
+        let reply: ModelHTTP.Reply
+        switch await ModelHTTP.post(endpoint, body: body, headers: headers, http: http, timeout: requestTimeout, where: where_) {
+        case .success(let r): reply = r
+        case .failure(let failure): return .outcome(failure.outcome())
         }
-        let data = Data(body.readableBytesView)
-        let status = response.status.code
+        let data = reply.body
+        let status = reply.status
         guard status == 200 else {
             let (message, code) = OpenAIWire.errorMessage(from: data)
             let text = "\(where_) answered HTTP \(status): \(message)"
             // Servers without OpenAI's json_schema form reject it (llama-cpp-python even with a 500).
             let aboutFormat = message.contains("response_format") && (message.contains("json_schema") || message.contains("json_object"))
             if request.responseFormat != nil && style == .jsonSchema && aboutFormat && [400, 422, 500].contains(status) {
-                return .schemaRejected(CollabBenchError(.modelHTTPError, text))
+                return .rephrasable(CollabBenchError(.modelHTTPError, text))
             }
             switch status {
-            case 429, 500...599, 408:
-                let retryAfter = RetryPolicy.parseRetryAfter(response.headers.first(name: "Retry-After"))
-                return .retryable(CollabBenchError(.modelHTTPError, text), retryAfter: retryAfter)
+            case _ where ModelHTTP.isRetryable(status: status):
+                return .outcome(.retryable(CollabBenchError(.modelHTTPError, text), retryAfter: reply.retryAfter))
             case 401, 403:
-                return .fatal(CollabBenchError(.modelAuthentication, "\(text) (check the API key in OPENAI_API_KEY)"))
+                return .outcome(.fatal(CollabBenchError(.modelAuthentication, "\(text) (check the API key in OPENAI_API_KEY)")))
             case 400 where code == "context_length_exceeded" || message.contains("context length") || message.contains("context window"):
-                return .fatal(CollabBenchError(.modelContextLength, text))
+                return .outcome(.fatal(CollabBenchError(.modelContextLength, text)))
             default:
-                return .fatal(CollabBenchError(.modelHTTPError, text))
+                return .outcome(.fatal(CollabBenchError(.modelHTTPError, text)))
             }
         }
         guard let decoded = try? JSONDecoder().decode(OpenAIWire.ResponseBody.self, from: data),
             let choice = decoded.choices?.first
         else {
             let start = String(decoding: data.prefix(200), as: UTF8.self)
-            return .retryable(CollabBenchError(.modelMalformedReply, "\(where_) sent a reply that is not a chat completion: \(start)"), retryAfter: nil)
+            return .outcome(.retryable(
+                CollabBenchError(.modelMalformedReply, "\(where_) sent a reply that is not a chat completion: \(start)"), retryAfter: nil))
         }
         let usage = decoded.usage.flatMap { u in
             u.prompt_tokens.map { TokenUsage(promptTokens: $0, completionTokens: u.completion_tokens ?? 0) }
         }
-        return .success(ChatCompletion(
-            text: choice.message?.content ?? "", finishReason: choice.finish_reason, usage: usage, servedModel: decoded.model))
-    }
-
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return .outcome(.success(ChatCompletion(
+            text: choice.message?.content ?? "", finishReason: choice.finish_reason, usage: usage, servedModel: decoded.model)))
     }
 
     /// A short description of a transport error.
     static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        if text.contains("connectTimeout") { return "connection timed out" }
-        if text.contains("remoteConnectionClosed") { return "the server closed the connection" }
-        return text
+        ModelHTTP.describe(error)
     }
 }

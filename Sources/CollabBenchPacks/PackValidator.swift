@@ -75,7 +75,11 @@ public enum PackValidator {
             case .math:
                 if isBlank(task.reference.answer ?? "") { here("math task needs reference.answer") }
             case .code:
-                if isBlank(task.reference.test ?? "") { here("code task needs reference.test (unittest TestCases)") }
+                if isBlank(task.reference.test ?? "") {
+                    here("code task needs reference.test (unittest TestCases)")
+                } else if !definesTestCases(task.reference.test ?? "") {
+                    here("reference.test defines no 'class TestCases' (the unittest class the sandbox runs)")
+                }
                 if isBlank(task.reference.entryPoint ?? "") { here("code task needs reference.entry_point") }
             case .docs:
                 break
@@ -85,11 +89,28 @@ public enum PackValidator {
         if tasks.isEmpty && problems.isEmpty {
             problems.append(.init(file: tasksPath, message: "no tasks", isManifest: false))
         }
+        if let sample = manifest.source?.sample, problems.isEmpty, tasks.count != sample {
+            problems.append(.init(
+                file: manifestPath, message: "source.sample says \(sample) tasks were sampled, but \(manifest.tasksFile) holds \(tasks.count)",
+                isManifest: true))
+        }
         let hash = StableHash.sha256(manifestData + Data([0]) + tasksData)
         return .init(problems: problems, pack: TaskPack(manifest: manifest, tasks: tasks, directory: directory, contentHash: hash))
     }
 
     private static func isBlank(_ s: String) -> Bool { s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+
+    /// True when `test` has a line defining `class TestCases` (followed by `(` or `:`).
+    static func definesTestCases(_ test: String) -> Bool {
+        var rest = test[...]
+        while let range = rest.range(of: "class TestCases") {
+            let atLineStart = range.lowerBound == test.startIndex || test[test.index(before: range.lowerBound)].isNewline
+            let next = rest[range.upperBound...].first(where: { $0 != " " && $0 != "\t" })
+            if atLineStart && (next == "(" || next == ":") { return true }
+            rest = rest[range.upperBound...]
+        }
+        return false
+    }
 
     /// A one-line description of a decoding error.
     static func describe(_ error: any Error) -> String {

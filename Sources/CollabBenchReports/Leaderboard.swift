@@ -2,79 +2,354 @@ import CollabBenchCore
 import CollabBenchStore
 import Foundation
 
-/// One row of a leaderboard: one agent on one pack.
+/// How leaderboards are computed.
+public struct LeaderboardOptions: Sendable, Hashable {
+    /// Only this pack, or every pack.
+    public var pack: String?
+    /// Coverage of the confidence intervals.
+    public var level: Double
+    /// Bootstrap resamples per interval.
+    public var resamples: Int
+    /// Base seed of the resampling (each interval derives its own from it).
+    public var seed: UInt64
+
+    /// Creates options: 95 % intervals from 2,000 resamples.
+    public init(pack: String? = nil, level: Double = 0.95, resamples: Int = Bootstrap.defaultResamples, seed: UInt64 = StatisticsSeed.defaultBase) {
+        self.pack = pack
+        self.level = level
+        self.resamples = resamples
+        self.seed = seed
+    }
+}
+
+/// pass@k and pass^k of a binary task metric, averaged over tasks with at least k scored trials.
+public struct PassAtKEstimate: Sendable, Codable, Hashable {
+    /// k.
+    public var k: Int
+    /// Mean pass@k × 100.
+    public var passAtK: Double
+    /// Mean pass^k × 100.
+    public var passHatK: Double
+    /// Tasks that have at least k scored trials.
+    public var tasks: Int
+}
+
+/// One row of a leaderboard: one agent (model, preset and sampling) on one evaluation profile.
 public struct LeaderboardRow: Sendable, Codable, Hashable {
     /// Pack name.
     public var pack: String
     /// The pack's kind.
     public var kind: TaskKind
-    /// Agent spec and preset, as shown.
+    /// The agent as shown: `provider/model`, the preset when not `base`, and the sampling when two
+    /// rows of a board would otherwise read the same.
     public var agent: String
-    /// Runs that contributed.
+    /// The agent's spec as run (with its base URL, if any).
+    public var agentSpec: String
+    /// The agent's preset.
+    public var agentPreset: String
+    /// Ids of the runs that contributed.
     public var runs: [String]
+    /// Names of those runs.
+    public var runNames: [String]
+    /// The evaluation profile shared by the rows of the board.
+    public var profileID: String
     /// Conversations stored (completed and failed).
     public var conversations: Int
+    /// Tasks with at least one conversation.
+    public var tasks: Int
+    /// Most conversations of one task (trials).
+    public var trials: Int
     /// Conversations that failed (a model call failed after retries); not scored.
     public var failed: Int
     /// Name of the task metric (`accuracy`, `pass_rate`, `bleu`).
     public var metric: String
-    /// Mean task metric × 100 over scored conversations, or nil when none is scored.
+    /// Mean over tasks of the per-task mean task metric × 100, or nil when none is scored.
     public var taskMetric: Double?
+    /// Its bootstrap confidence interval (resampling tasks).
+    public var taskMetricCI: ConfidenceInterval?
     /// Conversations whose task metric is scored.
     public var taskMetricN: Int
-    /// Conversations whose task metric was skipped (e.g. a missing library).
+    /// Conversations whose task metric was skipped (e.g. a library the task needs is missing).
     public var taskMetricSkipped: Int
-    /// Mean thousands of cl100k tokens of the agent's messages.
+    /// Completed conversations whose task metric is unscored, failed or missing.
+    public var taskMetricUnscored: Int
+    /// Mean over tasks of thousands of cl100k tokens of the agent's messages.
     public var tokensK: Double?
-    /// Mean ITR × 100 (each score rescaled to 2·(S − 2.5)), or nil when none is scored.
+    /// Its bootstrap confidence interval.
+    public var tokensKCI: ConfidenceInterval?
+    /// Mean over tasks of ITR × 100 (each score rescaled to 2·(S − 2.5)), or nil when none is scored.
     public var interactivity: Double?
+    /// Its bootstrap confidence interval.
+    public var interactivityCI: ConfidenceInterval?
     /// Conversations with a readable ITR verdict.
     public var interactivityN: Int
-    /// Conversations whose ITR is unscored (judge reply unreadable) or whose judge failed.
+    /// Completed conversations whose ITR is unscored (judge reply unreadable) or whose judge failed.
     public var interactivityUnscored: Int
+    /// Completed conversations with the task metric or ITR unscored.
+    public var unscored: Int
+    /// Share of the simulated user's messages that were not the requested JSON, or nil.
+    public var simulatorFormatErrorRate: Double?
+    /// The simulated user's messages.
+    public var userMessages: Int
+    /// Share of judge calls whose reply could not be read, or nil.
+    public var judgeUnreadableRate: Double?
+    /// Judge calls (retries included).
+    public var judgeCalls: Int
+    /// pass@k and pass^k for k = 1… when the metric is binary and some task has several trials.
+    public var passAtK: [PassAtKEstimate]
 }
 
-/// Builds leaderboards from the store: per pack, one row per agent.
+/// Rows that may be ranked together: one pack and one evaluation profile.
+public struct LeaderboardBoard: Sendable, Codable, Hashable {
+    /// Pack name.
+    public var pack: String
+    /// The pack's kind.
+    public var kind: TaskKind
+    /// The task metric.
+    public var metric: String
+    /// The profile every row shares.
+    public var profile: EvaluationProfile
+    /// How this profile differs from the pack's first board (empty for that board).
+    public var differences: [String]
+    /// Rows, best task metric first.
+    public var rows: [LeaderboardRow]
+}
+
+/// Every board of a store.
+public struct LeaderboardReport: Sendable, Codable, Hashable {
+    /// Boards: packs in name order; within a pack, the board with most conversations first.
+    public var boards: [LeaderboardBoard]
+    /// Coverage of the intervals.
+    public var level: Double
+    /// Bootstrap resamples per interval.
+    public var resamples: Int
+    /// Base seed, as decimal text (it may exceed JSON's exact integers).
+    public var seed: String
+    /// Run id → the id of its profile.
+    public var runProfiles: [String: String]
+
+    /// All rows, board by board.
+    public var rows: [LeaderboardRow] { boards.flatMap(\.rows) }
+}
+
+/// Builds leaderboards from the store: per pack and evaluation profile, one row per agent, with
+/// bootstrap confidence intervals over tasks.
 public enum Leaderboard {
-    /// Rows for every pack and agent in `store`, packs in name order, agents by task metric.
+    /// Rows for every pack and agent in `store` (board by board), as ``build(store:options:)``.
     public static func rows(store: ResultStore, pack: String? = nil) throws -> [LeaderboardRow] {
-        var groups: [String: (run: RunRecord, runs: [String], scores: [ConversationScores])] = [:]
-        for run in try store.runs() where pack == nil || run.packName == pack {
-            let key = "\(run.packName)\u{1F}\(run.agent)\u{1F}\(run.agentPreset)"
-            let scores = try store.conversationScores(runID: run.id)
-            if var group = groups[key] {
-                group.runs.append(run.id)
-                group.scores += scores
-                groups[key] = group
-            } else {
-                groups[key] = (run, [run.id], scores)
+        try build(store: store, options: LeaderboardOptions(pack: pack)).rows
+    }
+
+    /// The boards of `store`. Runs without conversations are left out.
+    /// - Throws: ``CollabBenchError`` for store failures.
+    public static func build(store: ResultStore, options: LeaderboardOptions = .init()) throws -> LeaderboardReport {
+        var groups: [String: [String: [RunData]]] = [:]  // pack → profile id → runs
+        var profiles: [String: EvaluationProfile] = [:]
+        var runProfiles: [String: String] = [:]
+        for run in try store.runs() where options.pack == nil || run.packName == options.pack {
+            let conversations = try store.conversationScores(runID: run.id)
+            guard !conversations.isEmpty else { continue }
+            let profile = EvaluationProfile(run: run, taskIDs: conversations.map(\.taskID))
+            let data = RunData(run: run, agent: AgentIdentity(run: run), conversations: conversations, quality: try store.qualityCounts(runID: run.id))
+            profiles[profile.id] = profile
+            runProfiles[run.id] = profile.id
+            groups[run.packName, default: [:]][profile.id, default: []].append(data)
+        }
+        var boards: [LeaderboardBoard] = []
+        for pack in groups.keys.sorted() {
+            let byProfile = groups[pack] ?? [:]
+            let ordered = byProfile.keys.sorted { a, b in
+                let ca = byProfile[a]?.reduce(0) { $0 + $1.conversations.count } ?? 0
+                let cb = byProfile[b]?.reduce(0) { $0 + $1.conversations.count } ?? 0
+                return ca != cb ? ca > cb : a < b
+            }
+            guard let reference = ordered.first.flatMap({ profiles[$0] }) else { continue }
+            for profileID in ordered {
+                guard let profile = profiles[profileID], let runs = byProfile[profileID] else { continue }
+                let rows = boardRows(runs, profile: profile, options: options)
+                boards.append(LeaderboardBoard(
+                    pack: pack, kind: profile.packKind, metric: profile.packKind.metricName, profile: profile,
+                    differences: profileID == reference.id ? [] : profile.differences(from: reference), rows: rows))
             }
         }
-        let rows = groups.values.map { group -> LeaderboardRow in
-            let run = group.run
-            let metric = run.packKind.metricName
-            let completed = group.scores.filter { $0.status == "completed" }
-            let task = completed.compactMap { $0.scores[metric] }
-            let taskValues = task.filter { $0.status == .scored }.compactMap(\.value)
-            let tok = completed.compactMap { $0.scores["tok_k"]?.value }
-            let itr = completed.compactMap { $0.scores["itr"] }
-            let itrValues = itr.filter { $0.status == .scored }.compactMap(\.value)
-            return LeaderboardRow(
-                pack: run.packName, kind: run.packKind,
-                agent: run.agentPreset == "base" ? run.agent : "\(run.agent) [\(run.agentPreset)]",
-                runs: group.runs, conversations: group.scores.count,
-                failed: group.scores.count - completed.count, metric: metric,
-                taskMetric: mean(taskValues).map { $0 * 100 }, taskMetricN: taskValues.count,
-                taskMetricSkipped: task.filter { $0.status == .skipped }.count,
-                tokensK: mean(tok), interactivity: mean(itrValues).map { $0 * 100 }, interactivityN: itrValues.count,
-                interactivityUnscored: itr.filter { $0.status != .scored }.count)
+        return LeaderboardReport(
+            boards: boards, level: options.level, resamples: options.resamples, seed: String(options.seed), runProfiles: runProfiles)
+    }
+
+    // MARK: - Rows
+
+    struct RunData {
+        var run: RunRecord
+        var agent: AgentIdentity
+        var conversations: [ConversationScores]
+        var quality: RunQualityCounts
+    }
+
+    static func boardRows(_ runs: [RunData], profile: EvaluationProfile, options: LeaderboardOptions) -> [LeaderboardRow] {
+        let byAgent = Dictionary(grouping: runs, by: \.agent.key)
+        var rows = byAgent.keys.sorted().compactMap { key in byAgent[key].map { row($0, profile: profile, options: options) } }
+        // Two agents that read the same get their sampling and server shown.
+        let identities = byAgent.keys.sorted().compactMap { byAgent[$0]?.first?.agent }
+        let seen = Dictionary(grouping: rows.map(\.agent), by: { $0 }).mapValues(\.count)
+        for i in rows.indices where (seen[rows[i].agent] ?? 0) > 1 {
+            rows[i].agent = identities[i].distinguishedLabel
         }
         return rows.sorted {
-            ($0.pack, -($0.taskMetric ?? -.infinity), $0.agent) < ($1.pack, -($1.taskMetric ?? -.infinity), $1.agent)
+            ($0.taskMetric ?? -.infinity, -($0.tokensK ?? .infinity), $1.agent) > ($1.taskMetric ?? -.infinity, -($1.tokensK ?? .infinity), $0.agent)
+        }
+    }
+
+    static func row(_ runs: [RunData], profile: EvaluationProfile, options: LeaderboardOptions) -> LeaderboardRow {
+        let first = runs[0]
+        let metric = profile.packKind.metricName
+        let all = runs.flatMap(\.conversations)
+        let completed = all.filter { $0.status == "completed" }
+        let quality = runs.map(\.quality).reduce(RunQualityCounts(), +)
+        let seedParts = [profile.id, first.agent.key]
+        let task = TaskValues(completed, metric: metric, scale: 100)
+        let tokens = TaskValues(completed, metric: "tok_k", scale: 1)
+        let itr = TaskValues(completed, metric: "itr", scale: 100)
+        let taskEntries = completed.map { $0.scores[metric] }
+        let itrEntries = completed.map { $0.scores["itr"] }
+        let unscored = completed.filter { c in
+            let t = c.scores[metric]?.status
+            let i = c.scores["itr"]?.status
+            return (t != .scored && t != .skipped) || i != .scored
+        }.count
+        var perTaskCount: [String: Int] = [:]
+        for c in all { perTaskCount[c.taskID, default: 0] += 1 }
+
+        func interval(_ values: TaskValues, _ name: String) -> ConfidenceInterval? {
+            Bootstrap.meanInterval(
+                values.perTask, level: options.level, resamples: options.resamples,
+                seed: StatisticsSeed.derive(options.seed, parts: seedParts + [name]))
+        }
+        return LeaderboardRow(
+            pack: profile.packName, kind: profile.packKind, agent: first.agent.label, agentSpec: first.run.agent,
+            agentPreset: first.run.agentPreset, runs: runs.map(\.run.id), runNames: runs.map(\.run.name), profileID: profile.id,
+            conversations: all.count, tasks: perTaskCount.count, trials: perTaskCount.values.max() ?? 0,
+            failed: all.count - completed.count, metric: metric,
+            taskMetric: task.mean, taskMetricCI: interval(task, metric), taskMetricN: task.scoredConversations,
+            taskMetricSkipped: taskEntries.filter { $0?.status == .skipped }.count,
+            taskMetricUnscored: taskEntries.filter { $0 == nil || $0?.status == .unscored || $0?.status == .failed }.count,
+            tokensK: tokens.mean, tokensKCI: interval(tokens, "tok_k"),
+            interactivity: itr.mean, interactivityCI: interval(itr, "itr"), interactivityN: itr.scoredConversations,
+            interactivityUnscored: itrEntries.filter { $0?.status != .scored }.count, unscored: unscored,
+            simulatorFormatErrorRate: quality.simulatorFormatErrorRate, userMessages: quality.userMessages,
+            judgeUnreadableRate: quality.judgeUnreadableRate, judgeCalls: quality.judgeCalls,
+            passAtK: isBinary(metric) ? passAtK(completed, metric: metric) : [])
+    }
+
+    /// Whether `metric` takes only the values 0 and 1.
+    public static func isBinary(_ metric: String) -> Bool {
+        metric == "accuracy" || metric == "pass_rate"
+    }
+
+    static func passAtK(_ conversations: [ConversationScores], metric: String) -> [PassAtKEstimate] {
+        var counts: [String: (n: Int, c: Int)] = [:]
+        for conversation in conversations {
+            guard let entry = conversation.scores[metric], entry.status == .scored, let value = entry.value else { continue }
+            var current = counts[conversation.taskID] ?? (0, 0)
+            current.n += 1
+            if value >= 0.5 { current.c += 1 }
+            counts[conversation.taskID] = current
+        }
+        let maxTrials = counts.values.map(\.n).max() ?? 0
+        guard maxTrials >= 2 else { return [] }
+        let tasks = counts.keys.sorted().compactMap { counts[$0] }
+        return (1...maxTrials).compactMap { k in
+            PassAtK.mean(tasks: tasks, k: k).map {
+                PassAtKEstimate(k: k, passAtK: $0.passAtK * 100, passHatK: $0.passHatK * 100, tasks: $0.tasks)
+            }
         }
     }
 
     static func mean(_ values: [Double]) -> Double? {
         values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+}
+
+/// Per-task means of one metric over scored conversations, tasks in id order (the order fixes
+/// which task each bootstrap index draws).
+struct TaskValues {
+    /// Task ids with at least one scored value, sorted.
+    var taskIDs: [String]
+    /// The mean scored value of each task, times the scale.
+    var perTask: [Double]
+    /// Scored conversations.
+    var scoredConversations: Int
+
+    init(_ conversations: [ConversationScores], metric: String, scale: Double) {
+        var sums: [String: (Double, Int)] = [:]
+        var scored = 0
+        for conversation in conversations {
+            guard let entry = conversation.scores[metric], entry.status == .scored, let value = entry.value else { continue }
+            let current = sums[conversation.taskID] ?? (0, 0)
+            sums[conversation.taskID] = (current.0 + value * scale, current.1 + 1)
+            scored += 1
+        }
+        taskIDs = sums.keys.sorted()
+        perTask = taskIDs.map { id in sums[id].map { $0.0 / Double($0.1) } ?? 0 }
+        scoredConversations = scored
+    }
+
+    /// Mean of the per-task means.
+    var mean: Double? { Leaderboard.mean(perTask) }
+
+    /// Task id → per-task mean.
+    var byTask: [String: Double] { Dictionary(uniqueKeysWithValues: zip(taskIDs, perTask)) }
+}
+
+/// Who the agent of a run is: everything in its configuration that describes the agent (model,
+/// server, preset, sampling, system prompt). Unlike the simulated user and the judge, the agent's
+/// server address is part of its identity: two servers may serve different models under one name.
+struct AgentIdentity: Hashable {
+    /// Grouping key.
+    var key: String
+    /// `provider/model`, with ` [preset]` when the preset is not `base`.
+    var label: String
+    /// The agent's sampling, for telling apart rows that read the same.
+    var samplingText: String
+    /// `host:port/path` of the agent's server, when the spec names one.
+    var server: String?
+
+    init(run: RunRecord) {
+        let parts = run.agent.split(separator: "@", maxSplits: 1).map(String.init)
+        let spec = parts.first ?? run.agent
+        if parts.count == 2 {
+            var url = parts[1]
+            for scheme in ["https://", "http://"] where url.hasPrefix(scheme) { url.removeFirst(scheme.count) }
+            if url.hasSuffix("/v1") { url.removeLast(3) }
+            server = url
+        }
+        label = run.agentPreset == "base" ? spec : "\(spec) [\(run.agentPreset)]"
+        var keys = ["agent=\(run.agent)", "preset=\(run.agentPreset)"]
+        var sampling: [String] = []
+        if case .object(let root)? = try? JSONValue.parse(run.configJSON) {
+            for (key, value) in root.sorted(by: { $0.key < $1.key }) where key.lowercased().hasPrefix("agent") && key != "agent" {
+                keys.append("\(key)=\(value.canonicalText)")
+            }
+            if case .object(let conversation)? = root["conversation"] {
+                for (key, value) in conversation.sorted(by: { $0.key < $1.key }) where key.lowercased().hasPrefix("agent") {
+                    if key == "agentSystemPrompt", case .string(let text) = value {
+                        keys.append("\(key)=sha256:\(StableHash.sha256(text))")
+                    } else {
+                        keys.append("\(key)=\(value.canonicalText)")
+                    }
+                }
+                if case .object(let s)? = conversation["agentSampling"] {
+                    for (name, label) in [("temperature", "T"), ("top_p", "top_p"), ("max_tokens", "max")] {
+                        if let v = s[name], v != .null { sampling.append("\(label) \(v.canonicalText)") }
+                    }
+                }
+            }
+        }
+        key = keys.joined(separator: "\u{1F}")
+        samplingText = sampling.isEmpty ? "sampling ?" : sampling.joined(separator: ", ")
+    }
+
+    /// The label with what tells it apart from others that read the same: sampling and server.
+    var distinguishedLabel: String {
+        "\(label) (\(samplingText))" + (server.map { " @\($0)" } ?? "")
     }
 }

@@ -1,28 +1,22 @@
 import CollabBenchCore
 import Foundation
 
-/// Renders leaderboard rows for a terminal or as JSON.
+/// Renders leaderboards for a terminal or as JSON.
 public enum LeaderboardRenderer {
-    /// A plain-text table per pack. Text from models or task files is stripped of control
-    /// characters so it cannot drive the terminal.
-    public static func text(_ rows: [LeaderboardRow]) -> String {
-        guard !rows.isEmpty else { return "No runs in this database yet.\n" }
+    /// A plain-text table per board. Text from models, task files or the command line is stripped
+    /// of control characters so it cannot drive the terminal.
+    public static func text(_ report: LeaderboardReport) -> String {
+        guard !report.boards.isEmpty else { return "No runs in this database yet.\n" }
         var out = ""
-        let packs = rows.map(\.pack).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        for pack in packs {
-            let packRows = rows.filter { $0.pack == pack }
-            let metric = packRows[0].metric
-            out += "Pack \(TerminalText.sanitize(pack)) (\(packRows[0].kind.rawValue))\n"
-            let header = ["Agent", metricLabel(metric), "#Tok (k)", "ITR", "n", "failed", "ITR unscored"]
-            let body = packRows.map { r in
-                [
-                    TerminalText.sanitize(r.agent), format(r.taskMetric, digits: 1), format(r.tokensK, digits: 2),
-                    format(r.interactivity, digits: 1), String(r.conversations), String(r.failed), String(r.interactivityUnscored),
-                ]
+        for board in report.boards {
+            out += "Pack \(TerminalText.sanitize(board.pack)) (\(board.kind.rawValue)): \(TerminalText.sanitize(board.profile.summary))\n"
+            for difference in board.differences {
+                out += "  not ranked with the board above: \(TerminalText.sanitize(difference))\n"
             }
-            out += table(header: header, rows: body)
+            out += table(header: header(board), rows: board.rows.map { cells($0, board: board) })
             out += "\n"
         }
+        out += "Intervals: \(Int((report.level * 100).rounded()))% percentile bootstrap over tasks, \(report.resamples) resamples, seed \(report.seed).\n"
         return out
     }
 
@@ -33,17 +27,54 @@ public enum LeaderboardRenderer {
         return String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n"
     }
 
+    /// The largest k whose pass@k covers every task of the board's rows, if any row has one.
+    static func passK(_ board: LeaderboardBoard) -> Int? {
+        board.rows.compactMap { row in row.passAtK.filter { $0.tasks == row.passAtK.first?.tasks }.map(\.k).max() }.filter { $0 >= 2 }.max()
+    }
+
+    static func header(_ board: LeaderboardBoard) -> [String] {
+        var header = ["Agent", metricLabel(board.metric) + " [95% CI]", "#Tok (k) [95% CI]", "ITR [95% CI]", "tasks", "n", "failed", "unscored", "sim fmt err", "judge unread"]
+        if let k = passK(board) { header += ["pass@\(k)", "pass^\(k)"] }
+        return header
+    }
+
+    static func cells(_ r: LeaderboardRow, board: LeaderboardBoard) -> [String] {
+        var cells = [
+            TerminalText.sanitize(r.agent), withInterval(r.taskMetric, r.taskMetricCI, digits: 1),
+            withInterval(r.tokensK, r.tokensKCI, digits: 2), withInterval(r.interactivity, r.interactivityCI, digits: 1),
+            String(r.tasks), String(r.conversations), String(r.failed), String(r.unscored),
+            percent(r.simulatorFormatErrorRate), percent(r.judgeUnreadableRate),
+        ]
+        if let k = passK(board) {
+            let estimate = r.passAtK.first { $0.k == k }
+            cells += [format(estimate?.passAtK, digits: 1), format(estimate?.passHatK, digits: 1)]
+        }
+        return cells
+    }
+
     static func metricLabel(_ metric: String) -> String {
         switch metric {
         case "accuracy": "Acc"
         case "pass_rate": "Pass"
         case "bleu": "BLEU"
+        case "tok_k": "#Tok (k)"
+        case "itr": "ITR"
         default: metric
         }
     }
 
     static func format(_ value: Double?, digits: Int) -> String {
         value.map { String(format: "%.\(digits)f", $0) } ?? "—"
+    }
+
+    static func withInterval(_ value: Double?, _ interval: ConfidenceInterval?, digits: Int) -> String {
+        guard let value else { return "—" }
+        guard let interval else { return format(value, digits: digits) }
+        return "\(format(value, digits: digits)) [\(format(interval.lower, digits: digits)), \(format(interval.upper, digits: digits))]"
+    }
+
+    static func percent(_ rate: Double?) -> String {
+        rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
     }
 
     static func table(header: [String], rows: [[String]]) -> String {
@@ -60,10 +91,16 @@ public enum LeaderboardRenderer {
 
 /// Makes untrusted text safe to print on a terminal.
 public enum TerminalText {
-    /// `text` without control characters (escape sequences included); newlines become spaces.
+    /// `text` without control characters (escape sequences included) or bidirectional overrides;
+    /// each becomes a space, so newlines do too.
     public static func sanitize(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            scalar.properties.generalCategory == .control || scalar.value == 0x9B ? " " : scalar
+            scalar.properties.generalCategory == .control || isBidiControl(scalar) ? " " : scalar
         }))
+    }
+
+    /// U+202A–U+202E and U+2066–U+2069 reorder the text around them on a terminal.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 }

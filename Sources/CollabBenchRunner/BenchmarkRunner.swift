@@ -10,12 +10,25 @@ public struct RunSummary: Sendable, Hashable {
     public var conversations: Int
     public var completed: Int
     public var failed: Int
+    /// Conversations found already stored (a resumed run) and not run again.
+    public var alreadyStored: Int
     public var wallSeconds: Double
+
+    /// Creates a summary.
+    public init(runID: String, runName: String, conversations: Int, completed: Int, failed: Int, alreadyStored: Int, wallSeconds: Double) {
+        self.runID = runID
+        self.runName = runName
+        self.conversations = conversations
+        self.completed = completed
+        self.failed = failed
+        self.alreadyStored = alreadyStored
+        self.wallSeconds = wallSeconds
+    }
 }
 
 /// Progress events, for a progress display.
 public enum RunProgress: Sendable {
-    case started(runID: String, total: Int)
+    case started(runID: String, total: Int, alreadyStored: Int)
     case conversationFinished(taskID: String, done: Int, total: Int, status: String, detail: String)
 }
 
@@ -29,12 +42,15 @@ public struct BenchmarkRunner: Sendable {
     public var scorer: ConversationScorer
     public var store: ResultStore
     public var prompts: PromptLibrary
+    /// Judges and extractor beyond the primary interactivity judge.
+    public var judging: JudgingOptions
 
     /// Creates a runner.
     public init(
         pack: TaskPack, configuration: RunConfiguration, engine: ConversationEngine, judge: InteractivityJudge,
-        scorer: ConversationScorer, store: ResultStore, prompts: PromptLibrary
+        scorer: ConversationScorer, store: ResultStore, prompts: PromptLibrary, judging: JudgingOptions = .init()
     ) {
+        self.judging = judging
         self.pack = pack
         self.configuration = configuration
         self.engine = engine
@@ -44,84 +60,88 @@ public struct BenchmarkRunner: Sendable {
         self.prompts = prompts
     }
 
-    /// Runs every selected task once and returns the summary.
-    /// - Throws: ``CollabBenchError`` for store failures; model failures are stored per conversation.
-    public func run(progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
-        let started = Date()
+    /// One conversation to run: a task and a trial number.
+    struct WorkItem: Sendable {
+        var task: BenchmarkTask
+        var trial: Int
+        var key: String { "\(task.id)#\(trial)" }
+    }
+
+    /// The conversations this configuration asks for (limit, shard and trials applied), in order.
+    func plannedItems() -> (items: [WorkItem], totalAcrossShards: Int) {
         let tasks = Array(pack.tasks.prefix(configuration.limit ?? pack.tasks.count))
-        let runID = Self.newRunID(at: started)
-        let record = RunRecord(
-            id: runID, name: configuration.name ?? runID, createdAt: Self.timestamp(started), status: "running",
-            packName: pack.manifest.name, packVersion: pack.manifest.version, packKind: pack.manifest.kind,
-            packHash: pack.contentHash, agent: configuration.agent.description, agentPreset: configuration.agentPreset,
-            userSimulator: configuration.userSimulator.description, judge: configuration.judge.description,
-            seed: configuration.seed, taskCount: tasks.count, configJSON: try configuration.json(),
-            collabbenchVersion: configuration.collabbenchVersion)
-        try store.createRun(record, prompts: prompts.templates.values.sorted { $0.name < $1.name })
-        progress(.started(runID: runID, total: tasks.count))
+        var items: [WorkItem] = []
+        for (position, task) in tasks.enumerated() where configuration.shard?.contains(position: position) ?? true {
+            for trial in 0..<configuration.trials { items.append(WorkItem(task: task, trial: trial)) }
+        }
+        return (items, tasks.count * configuration.trials)
+    }
+
+    /// Runs every planned conversation not yet stored and returns the summary.
+    ///
+    /// With `resuming`, continues that run: conversations already stored are kept and skipped.
+    /// Each finished conversation is committed on its own, so an interruption loses only the
+    /// conversations in flight. On cancellation (Ctrl-C) the run is marked `interrupted`.
+    /// - Throws: ``CollabBenchError`` for store failures and run-wide model failures (a refused key);
+    ///   `CancellationError` when cancelled.
+    public func run(resuming existing: RunRecord? = nil, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+        let started = Date()
+        let (planned, totalAcrossShards) = plannedItems()
+        let runID: String
+        let runName: String
+        if let existing {
+            runID = existing.id
+            runName = existing.name
+            try store.reopenRun(id: runID)
+        } else {
+            let identity = try configuration.identityHash()
+            runID = configuration.shard != nil ? "run-\(identity.prefix(16))" : Self.newRunID(at: started)
+            runName = configuration.name ?? runID
+            let record = RunRecord(
+                id: runID, name: runName, createdAt: Self.timestamp(started), status: "running",
+                packName: pack.manifest.name, packVersion: pack.manifest.version, packKind: pack.manifest.kind,
+                packHash: pack.contentHash, agent: configuration.agent.description, agentPreset: configuration.agentPreset,
+                userSimulator: configuration.userSimulator.description, judge: configuration.judge.description,
+                seed: configuration.seed, taskCount: totalAcrossShards, configJSON: try configuration.json(),
+                collabbenchVersion: configuration.collabbenchVersion, configHash: identity)
+            try store.createRun(record, prompts: prompts.templates.values.sorted { $0.name < $1.name })
+        }
+        let done = try store.finishedKeys(runID: runID)
+        let items = planned.filter { !done.contains($0.key) }
+        progress(.started(runID: runID, total: items.count, alreadyStored: planned.count - items.count))
 
         var completed = 0
         var failed = 0
         do {
             try await withThrowingTaskGroup(of: (String, Transcript, [ScoreEntry]).self) { group in
                 var next = 0
-                var inFlight = 0
                 func startNext() {
-                    let task = tasks[next]
+                    let item = items[next]
                     next += 1
-                    inFlight += 1
-                    group.addTask { try await self.runOne(task: task, runID: runID) }
+                    group.addTask { try await self.runOne(task: item.task, runID: runID, trial: item.trial) }
                 }
-                while next < tasks.count && inFlight < max(1, configuration.concurrency) { startNext() }
+                while next < items.count && next < max(1, configuration.concurrency) { startNext() }
                 while let (taskID, transcript, scores) = try await group.next() {
-                    inFlight -= 1
                     if transcript.endReason == .failed { failed += 1 } else { completed += 1 }
                     let metric = scores.first { $0.metric == pack.manifest.kind.metricName }
                     let detail = transcript.endReason == .failed
                         ? (transcript.failure ?? "failed")
                         : "\(pack.manifest.kind.metricName)=\(metric?.value.map { String(format: "%.3f", $0) } ?? "-") \(transcript.endReason.rawValue) after \(transcript.exchanges) exchanges"
                     progress(.conversationFinished(
-                        taskID: taskID, done: completed + failed, total: tasks.count,
+                        taskID: taskID, done: completed + failed, total: items.count,
                         status: transcript.endReason == .failed ? "failed" : "completed", detail: detail))
-                    if next < tasks.count { startNext() }
+                    if next < items.count { startNext() }
                 }
             }
         } catch {
             try? store.finishRun(id: runID, status: "interrupted", at: Self.timestamp(Date()))
             throw error
         }
-        try store.finishRun(id: runID, status: "completed", at: Self.timestamp(Date()))
+        let stored = try store.finishedKeys(runID: runID).count
+        try store.finishRun(id: runID, status: stored >= totalAcrossShards ? "completed" : "partial", at: Self.timestamp(Date()))
         return RunSummary(
-            runID: runID, runName: record.name, conversations: tasks.count, completed: completed, failed: failed,
-            wallSeconds: Date().timeIntervalSince(started))
-    }
-
-    /// Runs, scores, judges and stores one conversation.
-    func runOne(task: BenchmarkTask, runID: String, trial: Int = 0) async throws -> (String, Transcript, [ScoreEntry]) {
-        let startedAt = Self.timestamp(Date())
-        let seed = StableHash.derivedSeed(configuration.seed, task.id, String(trial))
-        let transcript = try await engine.run(task: task, kind: pack.manifest.kind, seed: seed)
-        var scores: [ScoreEntry] = []
-        var verdicts: [JudgeVerdict] = []
-        if transcript.endReason != .failed {
-            scores = await scorer.score(task: task, manifest: pack.manifest, transcript: transcript)
-            let verdict = try await judge.judge(task: task, transcript: transcript, seed: seed)
-            verdicts.append(verdict)
-            let status: ScoreStatus = switch verdict.status {
-            case .scored: .scored
-            case .unscored: .unscored
-            case .failed: .failed
-            }
-            scores.append(ScoreEntry(
-                metric: "itr", value: verdict.score, status: status, method: "judge:\(judge.model.spec)",
-                detail: verdict.detail ?? verdict.thought))
-        }
-        let result = ConversationResult(
-            runID: runID, taskID: task.id, trial: trial, seed: seed, transcript: transcript,
-            turnTokens: scorer.turnTokens(transcript), scores: scores, verdicts: verdicts,
-            startedAt: startedAt, finishedAt: Self.timestamp(Date()))
-        try store.save(result)
-        return (task.id, transcript, scores)
+            runID: runID, runName: runName, conversations: items.count, completed: completed, failed: failed,
+            alreadyStored: planned.count - items.count, wallSeconds: Date().timeIntervalSince(started))
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -21,12 +21,29 @@ public struct RunConfiguration: Sendable, Codable, Hashable {
     public var judgeMaxAttempts: Int
     /// Ask the judge for JSON through `response_format`.
     public var judgeStructuredOutput: Bool
+    /// The protocol preset (`default` or `collabllm`).
+    public var protocolName: String
+    /// How the final document or program is taken from the conversation.
+    public var extractor: ExtractorChoice
+    /// Grade math by an accuracy judge too (the paper's metric; the symbolic check stays beside it).
+    public var judgedAccuracy: Bool
+    /// The interactivity rubric's scale.
+    public var itrScale: String
+    /// Judgements per conversation and judge (for the judges' agreement).
+    public var judgeRepeats: Int
+    /// Further judges beside ``judge``; every judge rates every conversation.
+    public var additionalJudges: [ModelSpec]
     /// Run seed; each conversation and call derives its own.
     public var seed: Int
     /// Only the first N tasks of the pack.
     public var limit: Int?
-    /// Conversations in flight at most.
+    /// Conversations in flight at most (does not affect results; not part of the identity).
     public var concurrency: Int
+    /// Conversations per task.
+    public var trials: Int
+    /// The slice of the tasks this process runs, if sharded (not part of the identity: all
+    /// shards of a run share its id, so their stores merge into one run).
+    public var shard: Shard?
     /// The pack's scoring settings.
     public var metric: MetricSettings
     /// Prompt template name → SHA-256.
@@ -42,7 +59,9 @@ public struct RunConfiguration: Sendable, Codable, Hashable {
     public init(
         name: String?, agent: ModelSpec, agentPreset: String, userSimulator: ModelSpec, judge: ModelSpec,
         conversation: ConversationSettings, judgeSampling: Sampling, judgeMaxAttempts: Int, judgeStructuredOutput: Bool,
-        seed: Int, limit: Int?, concurrency: Int, metric: MetricSettings, promptHashes: [String: String],
+        protocolName: String = "default", extractor: ExtractorChoice = .deterministic, judgedAccuracy: Bool = false,
+        itrScale: String = "three-level", judgeRepeats: Int = 1, additionalJudges: [ModelSpec] = [],
+        seed: Int, limit: Int?, concurrency: Int, trials: Int = 1, shard: Shard? = nil, metric: MetricSettings, promptHashes: [String: String],
         packName: String, packVersion: String, packHash: String, collabbenchVersion: String = CollabBenchVersion.current
     ) {
         self.name = name
@@ -54,9 +73,17 @@ public struct RunConfiguration: Sendable, Codable, Hashable {
         self.judgeSampling = judgeSampling
         self.judgeMaxAttempts = judgeMaxAttempts
         self.judgeStructuredOutput = judgeStructuredOutput
+        self.protocolName = protocolName
+        self.extractor = extractor
+        self.judgedAccuracy = judgedAccuracy
+        self.itrScale = itrScale
+        self.judgeRepeats = max(1, judgeRepeats)
+        self.additionalJudges = additionalJudges
         self.seed = seed
         self.limit = limit
         self.concurrency = concurrency
+        self.trials = max(1, trials)
+        self.shard = shard
         self.metric = metric
         self.promptHashes = promptHashes
         self.packName = packName
@@ -70,5 +97,85 @@ public struct RunConfiguration: Sendable, Codable, Hashable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The settings that identify a run: everything but concurrency and the shard.
+    public func identityJSON() throws -> String {
+        var copy = self
+        copy.concurrency = 0
+        copy.shard = nil
+        return try copy.json()
+    }
+
+    /// SHA-256 of ``identityJSON()``: equal hashes mean a run can be resumed with this configuration.
+    public func identityHash() throws -> String {
+        StableHash.sha256(try identityJSON())
+    }
+}
+
+/// How the final artefact (document or program) is taken from a conversation.
+public enum ExtractorChoice: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Last fenced code block / last full document (no model call).
+    case deterministic
+    /// The judge model merges the revisions, copying code verbatim.
+    case llm
+    /// The paper's LLM extraction, quirk included (double quotes become single quotes).
+    case llmPaper = "llm-paper"
+}
+
+/// A deterministic slice of a pack: task number `k` (0-based, in pack order) belongs to shard
+/// `k mod count`.
+public struct Shard: Sendable, Codable, Hashable, CustomStringConvertible {
+    /// This shard, 0-based.
+    public var index: Int
+    /// Number of shards.
+    public var count: Int
+
+    /// Creates a shard.
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses `i/n` (0 ≤ i < n).
+    /// - Throws: ``CollabBenchError`` (`.invalidArgument`) otherwise.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
+            throw CollabBenchError(.invalidArgument, "--shard must be i/n with 0 <= i < n, e.g. 0/4 (got '\(text)')")
+        }
+        self.init(index: i, count: n)
+    }
+
+    /// Whether the task at `position` belongs to this shard.
+    public func contains(position: Int) -> Bool { position % count == index }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+/// The differences between two configurations, as `path: old → new` lines.
+public enum ConfigurationDiff {
+    /// Names every setting that differs between two JSON configurations.
+    public static func differences(old: String, new: String) -> [String] {
+        let a = flatten((try? JSONValue.parse(old)) ?? .null)
+        let b = flatten((try? JSONValue.parse(new)) ?? .null)
+        return Set(a.keys).union(b.keys).sorted().compactMap { key in
+            let x = a[key] ?? "(none)"
+            let y = b[key] ?? "(none)"
+            return x == y ? nil : "\(key): \(x) → \(y)"
+        }
+    }
+
+    private static func flatten(_ value: JSONValue, prefix: String = "") -> [String: String] {
+        switch value {
+        case .object(let o):
+            return o.reduce(into: [:]) { acc, kv in
+                acc.merge(flatten(kv.value, prefix: prefix.isEmpty ? kv.key : "\(prefix).\(kv.key)")) { $1 }
+            }
+        case .string(let s):
+            return [prefix: s.count > 60 ? String(s.prefix(12)) + "…(sha256 \(StableHash.sha256(s).prefix(8)))" : s]
+        default:
+            return [prefix: value.canonicalText]
+        }
     }
 }

@@ -20,8 +20,10 @@ public struct ConversationScorer: Sendable {
     }
 
     /// Scores `transcript` of `task` in a pack described by `manifest`.
-    public func score(task: BenchmarkTask, manifest: PackManifest, transcript: Transcript) async -> [ScoreEntry] {
-        var entries = [await taskMetric(task: task, manifest: manifest, transcript: transcript)]
+    /// - Parameter artifact: The final document or program as an LLM extractor produced it; nil
+    ///   uses the deterministic extractor.
+    public func score(task: BenchmarkTask, manifest: PackManifest, transcript: Transcript, artifact: String? = nil) async -> [ScoreEntry] {
+        var entries = [await taskMetric(task: task, manifest: manifest, transcript: transcript, artifact: artifact)]
         entries += tokenMetrics(transcript)
         entries.append(ScoreEntry(metric: "turns", value: Double(transcript.exchanges), status: .scored, method: "count"))
         return entries
@@ -45,7 +47,29 @@ public struct ConversationScorer: Sendable {
         ]
     }
 
-    func taskMetric(task: BenchmarkTask, manifest: PackManifest, transcript: Transcript) async -> ScoreEntry {
+    /// The names in a Python-literal list of strings, as BigCodeBench stores `libs` (`"['numpy', 'os']"`).
+    public static func libraries(fromPythonList text: String) -> [String] {
+        var names: [String] = []
+        var current: String?
+        var quote: Character?
+        for ch in text {
+            if let q = quote {
+                if ch == q {
+                    names.append(current ?? "")
+                    current = nil
+                    quote = nil
+                } else {
+                    current?.append(ch)
+                }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch
+                current = ""
+            }
+        }
+        return names.filter { !$0.isEmpty }
+    }
+
+    func taskMetric(task: BenchmarkTask, manifest: PackManifest, transcript: Transcript, artifact: String?) async -> ScoreEntry {
         let assistant = transcript.assistantTexts
         switch manifest.kind {
         case .math:
@@ -56,12 +80,14 @@ public struct ConversationScorer: Sendable {
             let ok = MathAnswer.equivalent(answer: answer, reference: reference)
             return ScoreEntry(metric: "accuracy", value: ok ? 1 : 0, status: .scored, method: "symbolic", detail: "answer: \(answer)")
         case .code:
-            guard let code = ArtifactExtractor.finalCode(assistantTexts: assistant) else {
+            guard let code = artifact ?? ArtifactExtractor.finalCode(assistantTexts: assistant), !code.isEmpty else {
                 return ScoreEntry(metric: "pass_rate", value: 0, status: .scored, method: "unittest", detail: "no code block given")
             }
             let program = ArtifactExtractor.assembleProgram(code: code, codePrompt: task.reference.codePrompt, entryPoint: task.reference.entryPoint)
             do {
-                let result = try await sandbox.run(program: program, tests: task.reference.test ?? "", entryPoint: task.reference.entryPoint)
+                let result = try await sandbox.run(
+                    program: program, tests: task.reference.test ?? "", entryPoint: task.reference.entryPoint,
+                    libraries: Self.libraries(fromPythonList: task.metadata["libs"] ?? ""))
                 switch result.status {
                 case .pass:
                     return ScoreEntry(metric: "pass_rate", value: 1, status: .scored, method: "unittest", detail: "pass")
@@ -77,7 +103,7 @@ public struct ConversationScorer: Sendable {
                 return ScoreEntry(metric: "pass_rate", value: nil, status: .failed, method: "unittest", detail: "sandbox failed: \(error)")
             }
         case .docs:
-            guard let document = ArtifactExtractor.finalDocument(assistantTexts: assistant) else {
+            guard let document = artifact ?? ArtifactExtractor.finalDocument(assistantTexts: assistant), !document.isEmpty else {
                 return ScoreEntry(metric: "bleu", value: 0, status: .scored, method: "bleu:\(manifest.metric.bleuMode.rawValue)", detail: "no document written")
             }
             let value: Double

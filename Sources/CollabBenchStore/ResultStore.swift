@@ -7,7 +7,7 @@ import GRDB
 /// WAL mode; each finished conversation is written in one transaction, so an interrupted run
 /// leaves a consistent store. All SQL of CollabBench lives in this module.
 public final class ResultStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// The database file.
     public let path: String
 
@@ -48,18 +48,33 @@ public final class ResultStore: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO runs (id, name, created_at, finished_at, status, pack_name, pack_version, pack_kind, pack_hash,
-                        agent, agent_preset, user_simulator, judge, seed, task_count, config_json, collabbench_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        agent, agent_preset, user_simulator, judge, seed, task_count, config_json, collabbench_version, config_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     run.id, run.name, run.createdAt, run.finishedAt, run.status, run.packName, run.packVersion,
                     run.packKind.rawValue, run.packHash, run.agent, run.agentPreset, run.userSimulator, run.judge,
-                    run.seed, run.taskCount, run.configJSON, run.collabbenchVersion,
+                    run.seed, run.taskCount, run.configJSON, run.collabbenchVersion, run.configHash,
                 ])
             for prompt in prompts {
                 try db.execute(sql: "INSERT OR IGNORE INTO prompts (hash, name, text) VALUES (?, ?, ?)", arguments: [prompt.hash, prompt.name, prompt.text])
                 try db.execute(sql: "INSERT INTO run_prompts (run_id, name, hash) VALUES (?, ?, ?)", arguments: [run.id, prompt.name, prompt.hash])
             }
+        }
+    }
+
+    /// Marks a run as running again (when it is resumed).
+    public func reopenRun(id: String) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// The newest run with this configuration hash, if any.
+    public func latestRun(configHash: String) throws -> RunRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE config_hash = ? ORDER BY created_at DESC LIMIT 1", arguments: [configHash])
+                .map(Self.runRecord)
         }
     }
 
@@ -85,13 +100,13 @@ public final class ResultStore: Sendable {
         }
     }
 
-    private static func runRecord(_ row: Row) -> RunRecord {
+    static func runRecord(_ row: Row) -> RunRecord {
         RunRecord(
             id: row["id"], name: row["name"], createdAt: row["created_at"], finishedAt: row["finished_at"], status: row["status"],
             packName: row["pack_name"], packVersion: row["pack_version"], packKind: TaskKind(rawValue: row["pack_kind"]) ?? .math,
             packHash: row["pack_hash"], agent: row["agent"], agentPreset: row["agent_preset"], userSimulator: row["user_simulator"],
             judge: row["judge"], seed: row["seed"], taskCount: row["task_count"], configJSON: row["config_json"],
-            collabbenchVersion: row["collabbench_version"])
+            collabbenchVersion: row["collabbench_version"], configHash: row["config_hash"])
     }
 
     // MARK: - Conversations
@@ -193,11 +208,11 @@ public final class ResultStore: Sendable {
 
     // MARK: - Access
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch { throw Self.wrap(error, path) }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.write(body) } catch { throw Self.wrap(error, path) }
     }
 
@@ -207,5 +222,12 @@ public final class ResultStore: Sendable {
             return CollabBenchError(.storeError, "database \(path): \(e.message ?? e.description)")
         }
         return CollabBenchError(.storeError, "database \(path): \(error)")
+    }
+}
+
+extension ResultStore {
+    /// SQLite's `PRAGMA integrity_check` result (`ok` when the file is sound).
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
     }
 }

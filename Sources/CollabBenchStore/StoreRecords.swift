@@ -32,13 +32,17 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var configJSON: String
     /// The CollabBench version that ran it.
     public var collabbenchVersion: String
+    /// SHA-256 of the settings that determine results (what a resumed run must match).
+    public var configHash: String
 
     /// Creates a record.
     public init(
         id: String, name: String, createdAt: String, finishedAt: String? = nil, status: String, packName: String,
         packVersion: String, packKind: TaskKind, packHash: String, agent: String, agentPreset: String,
-        userSimulator: String, judge: String, seed: Int, taskCount: Int, configJSON: String, collabbenchVersion: String
+        userSimulator: String, judge: String, seed: Int, taskCount: Int, configJSON: String, collabbenchVersion: String,
+        configHash: String = ""
     ) {
+        self.configHash = configHash
         self.id = id
         self.name = name
         self.createdAt = createdAt

@@ -4,7 +4,7 @@ import GRDB
 /// with `sqlite3`: runs, prompts, run_prompts, conversations, messages, scores, judge_calls, meta.
 enum StoreSchema {
     /// The schema version this build writes.
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -96,6 +96,8 @@ enum StoreSchema {
                 """)
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", arguments: ["1"])
         }
+        registerCacheAndResume(&migrator)
+        registerTagsMigration(&migrator)
         return migrator
     }
 }

@@ -6,6 +6,10 @@ import Synchronization
 
 /// A test double for model servers: an HTTP server on 127.0.0.1 that speaks the OpenAI protocol
 /// with scripted replies, delays, errors and dropped connections. For tests only.
+///
+/// The replies are whatever the script says, so the same server plays an Anthropic Messages API
+/// server with ``ScriptedResponse/anthropic(_:model:stopReason:inputTokens:outputTokens:delay:)``
+/// and ``ScriptedResponse/anthropicError(_:type:message:headers:)``.
 public final class LoopbackOpenAIServer: Sendable {
     /// Decides the response to each request.
     public typealias Handler = @Sendable (RecordedRequest) async -> ScriptedResponse
@@ -27,8 +31,13 @@ public final class LoopbackOpenAIServer: Sendable {
         self.port = port
     }
 
-    /// Starts a server on a free loopback port. `GET /v1/models` is answered automatically.
-    public static func start(handler: @escaping Handler) async throws -> LoopbackOpenAIServer {
+    /// Starts a server on a free loopback port.
+    /// - Parameters:
+    ///   - answeringModelList: When true (the default), `GET …/models` is answered automatically
+    ///     with a one-model list and not recorded; when false it goes to `handler` like any request
+    ///     (to test preflight checks and their headers).
+    ///   - handler: Decides the response to each request.
+    public static func start(answeringModelList: Bool = true, handler: @escaping Handler) async throws -> LoopbackOpenAIServer {
         let log = Box()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
@@ -36,7 +45,8 @@ public final class LoopbackOpenAIServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(RequestHandler(handler: handler, log: log))
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestHandler(handler: handler, log: log, answeringModelList: answeringModelList))
                 }
             }
         let channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
@@ -73,12 +83,14 @@ public final class LoopbackOpenAIServer: Sendable {
 
         private let handler: Handler
         private let log: Box
+        private let answeringModelList: Bool
         private var head: HTTPRequestHead?
         private var body = ByteBuffer()
 
-        init(handler: @escaping Handler, log: Box) {
+        init(handler: @escaping Handler, log: Box, answeringModelList: Bool) {
             self.handler = handler
             self.log = log
+            self.answeringModelList = answeringModelList
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -95,7 +107,7 @@ public final class LoopbackOpenAIServer: Sendable {
                 let request = RecordedRequest(
                     method: head.method.rawValue, path: head.uri, headers: headers, body: String(buffer: body))
                 let promise = context.eventLoop.makePromise(of: ScriptedResponse.self)
-                if head.method == .GET && head.uri.hasSuffix("/models") {
+                if answeringModelList && head.method == .GET && head.uri.hasSuffix("/models") {
                     promise.succeed(ScriptedResponse(body: #"{"object":"list","data":[{"id":"scripted","object":"model"}]}"#))
                 } else {
                     log.server.withLock { $0 }?.record(request)

@@ -28,8 +28,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The simulated user's model (default: the agent's).")
     var user: String?
 
-    @Option(help: "The judge's model (default: the simulated user's).")
-    var judge: String?
+    @Option(help: "The judge's model (default: the simulated user's). Repeat for several judges; the first is primary.")
+    var judge: [String] = []
+
+    @Option(name: .customLong("protocol"), help: "Protocol preset: default, or collabllm (every setting of the CollabLLM paper).")
+    var protocolName: String = "default"
+
+    @Option(help: "How the final document or program is taken: deterministic, llm (judge model, code copied verbatim) or llm-paper (the paper's, quirks included).")
+    var extractor: String?
+
+    @Flag(help: "Also grade math with the accuracy judge (on under --protocol collabllm, where it is the task metric).")
+    var judgedAccuracy = false
+
+    @Option(help: "Interactivity rubric: three-level (the paper's 1-3, reported as 2*(S-2.5)) or unit (a score in [0, 1]).")
+    var itrScale: String = "three-level"
+
+    @Option(help: "Judgements per conversation and judge (agreement is reported as Krippendorff's alpha).")
+    var judgeRepeats: Int = 1
 
     @Option(help: "The results database (SQLite).")
     var db: String = "Results/collabbench.sqlite"
@@ -82,6 +97,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds one model call may take before it is retried.")
     var requestTimeout: Double = 600
 
+    @Option(help: "Conversations per task (for pass@k and pass^k).")
+    var trials: Int = 1
+
+    @Option(help: "Run only shard i of n (i/n, 0-based): task k belongs to shard k mod n. Shards merge with 'collabbench merge'.")
+    var shard: String?
+
+    @Option(help: "Response cache: read-write (default), read-only (replay offline; a miss is an error), or off.")
+    var cache: String = "read-write"
+
+    @Flag(help: "Start a new run even when a stored run has this configuration (default: continue it).")
+    var forceNew = false
+
     @Flag(help: "Print no per-conversation progress lines.")
     var noProgress = false
 
@@ -90,13 +117,21 @@ struct RunCommand: AsyncParsableCommand {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let maxExchanges, maxExchanges < 1 { throw ValidationError("--max-exchanges must be at least 1") }
+        guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
+        guard ["default", "collabllm"].contains(protocolName) else { throw ValidationError("--protocol must be default or collabllm") }
+        if let extractor, ExtractorChoice(rawValue: extractor) == nil { throw ValidationError("--extractor must be deterministic, llm or llm-paper") }
+        guard ["three-level", "unit"].contains(itrScale) else { throw ValidationError("--itr-scale must be three-level or unit") }
+        guard judgeRepeats >= 1 else { throw ValidationError("--judge-repeats must be at least 1") }
+        guard CacheMode(rawValue: cache) != nil else { throw ValidationError("--cache must be read-write, read-only or off") }
+        if let shard { _ = try Shard(parsing: shard) }
     }
 
     func run() async throws {
         try await reportingErrors {
             let agentSpec = try ModelSpec(parsing: agent)
             let userSpec = try user.map(ModelSpec.init(parsing:)) ?? agentSpec
-            let judgeSpec = try judge.map(ModelSpec.init(parsing:)) ?? userSpec
+            let judgeSpecs = try judge.map(ModelSpec.init(parsing:))
+            let judgeSpec = judgeSpecs.first ?? userSpec
             let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack))
             let library = try PromptLibrary.load(overrideDirectory: prompts)
             let kind = taskPack.manifest.kind
@@ -107,15 +142,25 @@ struct RunCommand: AsyncParsableCommand {
             let store = try ResultStore(path: db)
 
             let factory = ModelClientFactory(maxConnectionsPerHost: concurrency * 2, requestTimeoutSeconds: requestTimeout)
+            let cacheMode = CacheMode(rawValue: cache) ?? .readWrite
             do {
-                for spec in Set([agentSpec, userSpec, judgeSpec]) { try await factory.preflight(spec) }
-                let summary = try await execute(
-                    pack: taskPack, kind: kind, library: library, tokenizer: tokenizer, store: store, factory: factory,
-                    specs: (agentSpec, userSpec, judgeSpec))
+                if cacheMode != .readOnly {
+                    for spec in Set([agentSpec, userSpec] + (judgeSpecs.isEmpty ? [judgeSpec] : judgeSpecs)) { try await factory.preflight(spec) }
+                }
+                let outcome = try await InterruptibleRun.run {
+                    try await execute(
+                        pack: taskPack, kind: kind, library: library, tokenizer: tokenizer, store: store, factory: factory,
+                        specs: (agentSpec, userSpec, judgeSpec), extraJudges: Array(judgeSpecs.dropFirst()), cacheMode: cacheMode)
+                }
                 try await factory.shutdown()
-                print("Run \(summary.runName) (\(summary.runID)): \(summary.completed) conversations completed, \(summary.failed) failed, in \(String(format: "%.1f", summary.wallSeconds)) s. Stored in \(db).")
+                guard let summary = outcome else {
+                    print("Interrupted: the conversations finished so far are stored in \(db). Run the same command again to resume.")
+                    throw ExitCode(130)
+                }
+                let resumed = summary.alreadyStored > 0 ? " (\(summary.alreadyStored) already stored, kept)" : ""
+                print("Run \(summary.runName) (\(summary.runID)): \(summary.completed) conversations completed, \(summary.failed) failed\(resumed), in \(String(format: "%.1f", summary.wallSeconds)) s. Stored in \(db).")
                 print("See the results with: collabbench leaderboard --db \(db)")
-                if summary.failed > 0 && summary.completed == 0 { throw ExitCode.failure }
+                if summary.failed > 0 && summary.completed == 0 && summary.alreadyStored == 0 { throw ExitCode.failure }
             } catch {
                 try? await factory.shutdown()
                 throw error
@@ -125,7 +170,7 @@ struct RunCommand: AsyncParsableCommand {
 
     private func execute(
         pack taskPack: TaskPack, kind: TaskKind, library: PromptLibrary, tokenizer: BPETokenizer, store: ResultStore,
-        factory: ModelClientFactory, specs: (agent: ModelSpec, user: ModelSpec, judge: ModelSpec)
+        factory: ModelClientFactory, specs: (agent: ModelSpec, user: ModelSpec, judge: ModelSpec), extraJudges: [ModelSpec], cacheMode: CacheMode
     ) async throws -> RunSummary {
         let settings = ConversationSettings(
             maxExchanges: maxExchanges ?? taskPack.maxExchanges,
@@ -134,33 +179,60 @@ struct RunCommand: AsyncParsableCommand {
             agentSystemPrompt: preset == "proactive" ? try library.template("agent.proactive.system").text : nil,
             structuredOutput: structuredOutput)
         let judgeSampling = Sampling(temperature: 0, maxTokens: judgeMaxTokens)
+        let paper = protocolName == "collabllm"
+        let extractorChoice = extractor.flatMap(ExtractorChoice.init(rawValue:)) ?? (paper ? .llmPaper : .deterministic)
+        let judgeMath = judgedAccuracy || paper
         let configuration = RunConfiguration(
             name: name, agent: specs.agent, agentPreset: preset, userSimulator: specs.user, judge: specs.judge,
             conversation: settings, judgeSampling: judgeSampling, judgeMaxAttempts: judgeAttempts,
-            judgeStructuredOutput: structuredOutput, seed: seed, limit: limit, concurrency: concurrency,
+            judgeStructuredOutput: structuredOutput, protocolName: protocolName, extractor: extractorChoice,
+            judgedAccuracy: judgeMath && kind == .math, itrScale: itrScale, judgeRepeats: judgeRepeats, additionalJudges: extraJudges,
+            seed: seed, limit: limit, concurrency: concurrency, trials: trials,
+            shard: try shard.map(Shard.init(parsing:)),
             metric: taskPack.manifest.metric, promptHashes: library.hashes, packName: taskPack.manifest.name,
             packVersion: taskPack.manifest.version, packHash: taskPack.contentHash)
-        let engine = ConversationEngine(
-            agent: factory.client(for: specs.agent, maxInFlight: concurrency),
-            simulator: factory.client(for: specs.user, maxInFlight: concurrency), prompts: library, settings: settings)
-        let judgeModel = InteractivityJudge(
-            model: factory.client(for: specs.judge, maxInFlight: concurrency), prompts: library, sampling: judgeSampling,
-            structuredOutput: structuredOutput, maxAttempts: judgeAttempts)
+        let resolution = try RunResolver.resolve(store: store, configuration: configuration, forceNew: forceNew)
+        var resuming: RunRecord?
+        switch resolution {
+        case .alreadyComplete(let run):
+            print("Run \(run.name) (\(run.id)) with this configuration is already complete in \(db); nothing to do (--force-new runs it again).")
+            return RunSummary(runID: run.id, runName: run.name, conversations: 0, completed: 0, failed: 0, alreadyStored: run.taskCount, wallSeconds: 0)
+        case .resume(let run):
+            print("Continuing run \(run.name) (\(run.id)).")
+            resuming = run
+        case .new:
+            break
+        }
+        let model = { (spec: ModelSpec) -> any ChatModel in
+            let client = factory.client(for: spec, maxInFlight: concurrency)
+            return cacheMode == .off ? client : CachedChatModel(base: client, cache: store, mode: cacheMode)
+        }
+        let engine = ConversationEngine(agent: model(specs.agent), simulator: model(specs.user), prompts: library, settings: settings)
+        let scale: InteractivityJudge.Scale = itrScale == "unit" ? .unitInterval : .threeLevel
+        let itrJudge = { (spec: ModelSpec) in
+            InteractivityJudge(
+                model: model(spec), prompts: library, sampling: judgeSampling, structuredOutput: structuredOutput,
+                maxAttempts: judgeAttempts, scale: scale)
+        }
+        let judgeModel = itrJudge(specs.judge)
+        let judging = JudgingOptions(
+            additionalInteractivityJudges: extraJudges.map(itrJudge), repeats: judgeRepeats,
+            accuracyJudge: judgeMath && kind == .math
+                ? AccuracyJudge(model: model(specs.judge), prompts: library, sampling: judgeSampling, structuredOutput: structuredOutput, maxAttempts: judgeAttempts)
+                : nil,
+            judgedAccuracyIsPrimary: paper,
+            extractor: extractorChoice == .deterministic || kind == .math
+                ? nil
+                : ArtifactLLMExtractor(
+                    model: model(specs.judge), prompts: library, sampling: Sampling(temperature: 0, maxTokens: max(agentMaxTokens * 2, 1024)),
+                    structuredOutput: structuredOutput, maxAttempts: judgeAttempts, mode: extractorChoice == .llmPaper ? .paper : .faithful))
         let sandbox = CodeSandbox(
             python: CodeSandbox.defaultPython(packageRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
             limits: SandboxLimits(wallSeconds: taskPack.manifest.metric.codeTimeoutSeconds))
         let runner = BenchmarkRunner(
             pack: taskPack, configuration: configuration, engine: engine, judge: judgeModel,
-            scorer: ConversationScorer(tokenizer: tokenizer, sandbox: sandbox), store: store, prompts: library)
-        let quiet = noProgress
-        return try await runner.run { event in
-            guard !quiet else { return }
-            switch event {
-            case .started(let runID, let total):
-                print("Run \(runID): \(total) conversations of pack \(taskPack.manifest.name) with agent \(specs.agent) [\(preset)]")
-            case .conversationFinished(let taskID, let done, let total, let status, let detail):
-                print("[\(done)/\(total)] \(taskID): \(status) \(detail)")
-            }
-        }
+            scorer: ConversationScorer(tokenizer: tokenizer, sandbox: sandbox), store: store, prompts: library, judging: judging)
+        let reporter = ProgressReporter(quiet: noProgress, agent: "\(specs.agent) [\(preset)]", pack: taskPack.manifest.name)
+        return try await runner.run(resuming: resuming) { reporter.handle($0) }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CollabBenchCore
+import CollabBenchPacks
 import CollabBenchScoring
 import Foundation
 
@@ -19,10 +21,19 @@ struct ScoreCodeCommand: AsyncParsableCommand {
     )
 
     @Option(name: .long, help: "File holding the program (e.g. code_prompt + solution).")
-    var program: String
+    var program: String?
 
     @Option(name: .long, help: "File holding the test code that defines TestCases.")
-    var tests: String
+    var tests: String?
+
+    @Option(name: .long, help: "A code pack (folder or built-in name): take the tests from its task --task.")
+    var pack: String?
+
+    @Option(name: .long, help: "The task id in --pack.")
+    var task: String?
+
+    @Option(name: .long, help: "With --pack: file holding the solution (completed with the task's code prompt as in runs); default: the task's reference solution.")
+    var solution: String?
 
     @Option(name: .long, help: "Name of the function the tests call.")
     var entryPoint: String?
@@ -37,19 +48,44 @@ struct ScoreCodeCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        if pack != nil {
+            guard task != nil else { throw ValidationError("--pack needs --task <id>") }
+            guard program == nil, tests == nil else { throw ValidationError("use either --pack/--task or --program/--tests") }
+        } else {
+            guard program != nil, tests != nil else { throw ValidationError("give --program and --tests, or --pack and --task") }
+        }
         guard timeout > 0 else {
             throw ValidationError("--timeout must be positive, got \(timeout)")
         }
     }
 
     func run() async throws {
-        let programText = try Self.read(program, what: "program")
-        let testsText = try Self.read(tests, what: "tests")
+        var programText: String
+        var testsText: String
+        var entry = entryPoint
+        var libraries: [String] = []
+        if let pack, let task {
+            let loaded = try await reportingErrors { try PackLoader.load(directory: try PackLoader.resolve(pack)) }
+            guard loaded.manifest.kind == .code else { throw ValidationError("pack \(pack) is not a code pack") }
+            guard let found = loaded.tasks.first(where: { $0.id == task }) else {
+                throw ValidationError("no task '\(task)' in pack \(pack) (see: collabbench tasks list \(pack))")
+            }
+            let code = try solution.map { try Self.read($0, what: "solution") }
+            programText = code.map {
+                ArtifactExtractor.assembleProgram(code: $0, codePrompt: found.reference.codePrompt, entryPoint: found.reference.entryPoint)
+            } ?? found.reference.text
+            testsText = found.reference.test ?? ""
+            entry = entry ?? found.reference.entryPoint
+            libraries = ConversationScorer.libraries(fromPythonList: found.metadata["libs"] ?? "")
+        } else {
+            programText = try Self.read(program ?? "", what: "program")
+            testsText = try Self.read(tests ?? "", what: "tests")
+        }
         let result = try await Self.score(
             program: programText,
             tests: testsText,
-            entryPoint: entryPoint,
-            libraries: [],
+            entryPoint: entry,
+            libraries: libraries,
             timeout: timeout,
             python: python
         )

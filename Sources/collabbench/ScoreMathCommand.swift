@@ -15,9 +15,11 @@ struct ScoreMathCommand: AsyncParsableCommand {
         abstract: "Check whether math answers match their references.",
         discussion: """
             With --answer and --reference, prints `equivalent` or `different` (or a JSON object with \
-            --json). With --batch, reads JSON Lines of {"answer": ..., "reference": ...} (a path, or - \
-            for standard input) and prints one JSON object per line. An answer holding \\boxed{} is \
-            judged by its last box.
+            --json: {"equivalent": true, "answer": <normalised>, "reference": <normalised>}). With \
+            --batch, reads JSON Lines of {"answer": ..., "reference": ...} (a path, or - for standard \
+            input; blank lines are skipped) and prints one such object per pair, led by "line": N, the \
+            input line number. An answer holding \\boxed{} is judged by its last box. Rules follow \
+            math-verify 0.9.0 (verify(parse("\\boxed{" + reference + "}"), parse(answer))).
             """
     )
 
@@ -45,26 +47,29 @@ struct ScoreMathCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let batch {
-            try runBatch(path: batch)
-            return
-        }
-        guard let answer, let reference else { return }
-        let same = MathAnswer.equivalent(answer: answer, reference: reference)
-        if json {
-            print(Self.jsonLine(equivalent: same, answer: answer, reference: reference))
-        } else {
-            print(same ? "equivalent" : "different")
+        try await reportingErrors {
+            if let batch {
+                try runBatch(path: batch)
+                return
+            }
+            guard let answer, let reference else { return }
+            let same = MathAnswer.equivalent(answer: answer, reference: reference)
+            if json {
+                print(Self.jsonObject(equivalent: same, answer: answer, reference: reference))
+            } else {
+                print(same ? "equivalent" : "different")
+            }
         }
     }
 
     private func runBatch(path: String) throws {
+        let name = path == "-" ? "<stdin>" : path
         let data: Data
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
             guard let d = FileManager.default.contents(atPath: path) else {
-                throw ScoreMathError(file: path, line: nil, message: "cannot read the file")
+                throw ScoreMathError(file: name, line: nil, message: "cannot read the file")
             }
             data = d
         }
@@ -83,19 +88,19 @@ struct ScoreMathCommand: AsyncParsableCommand {
                 object = try JSONSerialization.jsonObject(with: line)
             } catch {
                 flush(&output)
-                throw ScoreMathError(file: path, line: lineNumber, message: "not valid JSON")
+                throw ScoreMathError(file: name, line: lineNumber, message: "not valid JSON")
             }
             guard let dict = object as? [String: Any] else {
                 flush(&output)
-                throw ScoreMathError(file: path, line: lineNumber, message: "expected a JSON object")
+                throw ScoreMathError(file: name, line: lineNumber, message: "expected a JSON object")
             }
             guard let answer = dict["answer"] as? String, let reference = dict["reference"] as? String else {
                 flush(&output)
                 throw ScoreMathError(
-                    file: path, line: lineNumber, message: "expected string fields \"answer\" and \"reference\"")
+                    file: name, line: lineNumber, message: "expected string fields \"answer\" and \"reference\"")
             }
             let same = MathAnswer.equivalent(answer: answer, reference: reference)
-            output += Self.jsonLine(equivalent: same, answer: answer, reference: reference)
+            output += Self.jsonObject(equivalent: same, answer: answer, reference: reference, line: lineNumber)
             output += "\n"
             if output.utf8.count > 1 << 16 { flush(&output) }
         }
@@ -109,11 +114,13 @@ struct ScoreMathCommand: AsyncParsableCommand {
         }
     }
 
-    /// `{"equivalent": true, "answer": "<normalised>", "reference": "<normalised>"}`.
-    static func jsonLine(equivalent: Bool, answer: String, reference: String) -> String {
+    /// `{"equivalent": true, "answer": "<normalised>", "reference": "<normalised>"}`, with a leading
+    /// `"line": N` (the input line number) in batch mode.
+    static func jsonObject(equivalent: Bool, answer: String, reference: String, line: Int? = nil) -> String {
         let normalizedAnswer = MathAnswer.normalize(MathAnswer.finalAnswer(in: answer))
-        let normalizedReference = MathAnswer.normalize(reference)
-        return "{\"equivalent\": \(equivalent), \"answer\": \(jsonString(normalizedAnswer)), "
+        let normalizedReference = MathAnswer.normalize(MathAnswer.finalAnswer(in: reference))
+        let prefix = line.map { "\"line\": \($0), " } ?? ""
+        return "{\(prefix)\"equivalent\": \(equivalent), \"answer\": \(jsonString(normalizedAnswer)), "
             + "\"reference\": \(jsonString(normalizedReference))}"
     }
 

@@ -14,9 +14,9 @@ struct BadInputTests {
         #expect(!output.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
     }
 
-    @Test func deadModelServer() throws {
+    @Test func deadModelServer() async throws {
         let dir = try CLI.tempDir()
-        let out = try CLI.run(["run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/r.sqlite", "--tokenizer-dir", dir])
+        let out = try await CLI.run(["run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/r.sqlite", "--tokenizer-dir", dir])
         // The tokenizer or the server is named; either way nothing is stored.
         #expect(out.status != 0)
         #expect(out.stderr.split(separator: "\n").count == 1, "\(out.stderr)")
@@ -25,9 +25,9 @@ struct BadInputTests {
         }
     }
 
-    @Test(.enabled(if: TokenizerFiles.directory != nil)) func deadModelServerWithTokenizer() throws {
+    @Test(.enabled(if: TokenizerFiles.directory != nil)) func deadModelServerWithTokenizer() async throws {
         let dir = try CLI.tempDir()
-        let out = try CLI.run(["run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/r.sqlite", "--tokenizer-dir", TokenizerFiles.directory!])
+        let out = try await CLI.run(["run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/r.sqlite", "--tokenizer-dir", TokenizerFiles.directory!])
         expectOneLineError(out, mentioning: "cannot reach model server openai/x@http://127.0.0.1:9/v1")
         #expect(try ResultStore(path: dir + "/r.sqlite").runs().isEmpty)
     }
@@ -37,7 +37,7 @@ struct BadInputTests {
         defer { Task { try? await server.stop() } }
         let dir = try CLI.tempDir()
         // The loopback server answers /models itself; the first chat call gets the 401.
-        let out = try CLI.run(
+        let out = try await CLI.run(
             ["run", "--pack", "math", "--limit", "1", "--agent", "openai/x@\(server.baseURL)", "--db", dir + "/r.sqlite", "--tokenizer-dir", TokenizerFiles.directory!],
             environment: ["OPENAI_API_KEY": "sk-wrong"])
         expectOneLineError(out, mentioning: "HTTP 401")
@@ -46,33 +46,33 @@ struct BadInputTests {
         for run in try store.runs() { #expect(!run.configJSON.contains("sk-wrong")) }
     }
 
-    @Test func unknownPack() throws {
-        let out = try CLI.run(["run", "--pack", "poetry", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", "/tmp/unused.sqlite"])
+    @Test func unknownPack() async throws {
+        let out = try await CLI.run(["run", "--pack", "poetry", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", "/tmp/unused.sqlite"])
         expectOneLineError(out, mentioning: "unknown pack 'poetry'")
     }
 
-    @Test func malformedTaskFile() throws {
+    @Test func malformedTaskFile() async throws {
         let dir = try CLI.tempDir()
         try #"{"name":"bad","version":"1","kind":"math"}"#.write(toFile: dir + "/pack.json", atomically: true, encoding: .utf8)
         try "{\"id\": \"a\", \"prompt\": \"q\"\n".write(toFile: dir + "/tasks.jsonl", atomically: true, encoding: .utf8)
-        let out = try CLI.run(["run", "--pack", dir, "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/r.sqlite"])
+        let out = try await CLI.run(["run", "--pack", dir, "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/r.sqlite"])
         expectOneLineError(out, mentioning: dir + "/tasks.jsonl:1:")
         #expect(!FileManager.default.fileExists(atPath: dir + "/r.sqlite"))
     }
 
-    @Test func unwritableDatabasePath() throws {
-        let out = try CLI.run(["run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", "/nonexistent/r.sqlite", "--tokenizer-dir", TokenizerFiles.directory ?? "/nonexistent"])
+    @Test func unwritableDatabasePath() async throws {
+        let out = try await CLI.run(["run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", "/nonexistent/r.sqlite", "--tokenizer-dir", TokenizerFiles.directory ?? "/nonexistent"])
         #expect(out.status != 0)
         #expect(out.stderr.split(separator: "\n").count == 1, "\(out.stderr)")
     }
 
-    @Test func malformedModelSpec() throws {
-        let out = try CLI.run(["run", "--pack", "math", "--agent", "gpt-4o", "--db", "/tmp/unused.sqlite"])
+    @Test func malformedModelSpec() async throws {
+        let out = try await CLI.run(["run", "--pack", "math", "--agent", "gpt-4o", "--db", "/tmp/unused.sqlite"])
         expectOneLineError(out, mentioning: "provider/model")
     }
 
-    @Test func leaderboardOfMissingDatabase() throws {
-        let out = try CLI.run(["leaderboard", "--db", "/nonexistent/x.sqlite"])
+    @Test func leaderboardOfMissingDatabase() async throws {
+        let out = try await CLI.run(["leaderboard", "--db", "/nonexistent/x.sqlite"])
         #expect(out.status != 0)
         #expect(out.stderr.contains("no database at /nonexistent/x.sqlite"))
     }

@@ -18,8 +18,16 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs the tool with `arguments` in the checkout's root folder.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Output {
+    /// Runs the tool with `arguments` in the checkout's root folder. Output goes to temporary
+    /// files (no pipes to drain) and the wait does not block a thread.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Output {
+        let dir = try tempDir()
+        let outPath = dir + "/stdout"
+        let errPath = dir + "/stderr"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary!)
         process.arguments = arguments
@@ -27,22 +35,24 @@ enum CLI {
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in extra { environment[k] = v }
         process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
-        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.wait()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        process.standardInput = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try out.close()
+        try err.close()
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: dir)
+        return Output(status: status, stdout: stdout, stderr: stderr)
     }
 
     static func tempDir() throws -> String {

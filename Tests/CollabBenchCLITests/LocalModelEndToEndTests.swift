@@ -14,10 +14,10 @@ struct LocalModelEndToEndTests {
     let model = ProcessInfo.processInfo.environment["COLLABBENCH_LOCAL_MODEL"] ?? ""
 
     @Test(arguments: ["math", "code", "docs"])
-    func runsAPackOnTheLocalModelAndStoresATraceableTranscript(pack: String) throws {
+    func runsAPackOnTheLocalModelAndStoresATraceableTranscript(pack: String) async throws {
         let dir = try CLI.tempDir()
         let db = dir + "/e2e.sqlite"
-        let out = try CLI.run([
+        let out = try await CLI.run([
             "run", "--pack", pack, "--agent", model, "--db", db, "--limit", "1", "--max-exchanges", "2",
             "--agent-max-tokens", "160", "--user-max-tokens", "160", "--name", "e2e-\(pack)", "--tokenizer-dir", TokenizerFiles.directory!,
         ])
@@ -44,7 +44,7 @@ struct LocalModelEndToEndTests {
         let itr = try #require(conversation.scores["itr"])
         #expect(itr.status == .scored ? itr.value != nil : itr.value == nil)
 
-        let board = try CLI.run(["leaderboard", "--db", db, "--json"])
+        let board = try await CLI.run(["leaderboard", "--db", db, "--json"])
         #expect(board.status == 0)
         let rows = try JSONSerialization.jsonObject(with: Data(board.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.count == 1)

@@ -43,4 +43,40 @@ struct InteractivityJudgeTests {
         #expect(prompt.contains("User: hi"))
         #expect(model.requests[0].responseFormat != nil)
     }
+
+    @Test(arguments: [(#"{"thought":"x","score":0.75}"#, 0.75), (#"{"thought":"x","score":0}"#, 0.0), ("Score: 1", 1.0)])
+    func unitScaleStoresTheFloatAsGiven(reply: String, expected: Double) async throws {
+        let model = ScriptedChatModel(replies: [reply])
+        let verdict = try await InteractivityJudge(model: model, prompts: try PromptLibrary.load(), scale: .unitInterval)
+            .judge(task: task, transcript: transcript, seed: 1)
+        #expect(verdict.status == .scored)
+        #expect(verdict.score == expected)
+        #expect(verdict.rawScore == expected)
+        #expect(verdict.criterion == "interactivity_unit")
+    }
+
+    @Test func unitScaleRejectsOutOfRangeScoresAsUnscored() async throws {
+        let model = ScriptedChatModel(replies: [#"{"score": 3}"#, #"{"score": -0.5}"#, "meh"])
+        let verdict = try await InteractivityJudge(model: model, prompts: try PromptLibrary.load(), scale: .unitInterval)
+            .judge(task: task, transcript: transcript, seed: 1)
+        #expect(verdict.status == .unscored)
+        #expect(verdict.score == nil)
+        #expect(verdict.calls.count == 3)
+    }
+
+    @Test func eachScaleHasItsOwnPromptHashCriterionAndSchema() async throws {
+        let library = try PromptLibrary.load()
+        var hashes: Set<String> = []
+        for scale in InteractivityJudge.Scale.allCases {
+            let model = ScriptedChatModel(replies: [#"{"thought":"x","score":1}"#])
+            let verdict = try await InteractivityJudge(model: model, prompts: library, scale: scale).judge(task: task, transcript: transcript, seed: 1)
+            #expect(verdict.promptHash == (try library.template(scale.templateName)).hash)
+            #expect(verdict.criterion == scale.criterion)
+            #expect(model.requests[0].responseFormat?.schemaJSON == scale.schemaJSON)
+            #expect(model.requests[0].messages[0].content.contains("intent"))
+            hashes.insert(verdict.promptHash)
+        }
+        #expect(hashes.count == 2)
+        #expect(InteractivityJudge.Scale.threeLevel.criterion == "interactivity")
+    }
 }

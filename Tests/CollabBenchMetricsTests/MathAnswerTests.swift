@@ -32,7 +32,9 @@ private enum MathFixtures {
         let url = packageRoot.appendingPathComponent("Tests/CollabBenchMetricsTests/Fixtures/math-pairs.jsonl")
         let data = try Data(contentsOf: url)
         let decoder = JSONDecoder()
-        return try data.split(separator: UInt8(ascii: "\n")).map { try decoder.decode(LabelledPair.self, from: Data($0)) }
+        return try data.split(separator: UInt8(ascii: "\n")).map {
+            try decoder.decode(LabelledPair.self, from: Data($0))
+        }
     }
 
     static var referencePython: String? {
@@ -229,7 +231,9 @@ struct MathAnswerTests {
         let pairs = try MathFixtures.pairs().filter { $0.divergence == nil }
         #expect(pairs.count >= 800)
         let (rate, misses) = MathFixtures.agreement(pairs)
-        #expect(rate >= 0.99, "agreement \(rate) on \(pairs.count) pairs; disagreements:\n\(misses.joined(separator: "\n"))")
+        #expect(
+            rate >= 0.99, "agreement \(rate) on \(pairs.count) pairs; disagreements:\n\(misses.joined(separator: "\n"))"
+        )
     }
 
     /// A sample of the real pair distribution, documented divergences included.
@@ -237,9 +241,11 @@ struct MathAnswerTests {
         let pairs = try MathFixtures.pairs().filter { $0.sample == "random" }
         #expect(pairs.count >= 500)
         let all = MathFixtures.agreement(pairs)
-        #expect(all.rate >= 0.98, "agreement \(all.rate) on \(pairs.count) pairs:\n\(all.misses.joined(separator: "\n"))")
+        #expect(
+            all.rate >= 0.98, "agreement \(all.rate) on \(pairs.count) pairs:\n\(all.misses.joined(separator: "\n"))")
         let clean = MathFixtures.agreement(pairs.filter { $0.divergence == nil })
-        #expect(clean.rate >= 0.99, "agreement \(clean.rate) without divergences:\n\(clean.misses.joined(separator: "\n"))")
+        #expect(
+            clean.rate >= 0.99, "agreement \(clean.rate) without divergences:\n\(clean.misses.joined(separator: "\n"))")
     }
 
     /// Cases where math-verify 0.9.0 says "different" for equal answers and CollabBench
@@ -277,11 +283,16 @@ struct MathAnswerTests {
         process.waitUntilExit()
         try #require(process.terminationStatus == 0)
         let decoder = JSONDecoder()
-        let pairs = try data.split(separator: UInt8(ascii: "\n")).map { try decoder.decode(LabelledPair.self, from: Data($0)) }
+        let pairs = try data.split(separator: UInt8(ascii: "\n")).map {
+            try decoder.decode(LabelledPair.self, from: Data($0))
+        }
         #expect(pairs.count >= 400)
         let all = MathFixtures.agreement(pairs)
-        #expect(all.rate >= 0.98, "agreement \(all.rate) on \(pairs.count) live pairs:\n\(all.misses.joined(separator: "\n"))")
+        #expect(
+            all.rate >= 0.98,
+            "agreement \(all.rate) on \(pairs.count) live pairs:\n\(all.misses.joined(separator: "\n"))")
         let clean = MathFixtures.agreement(pairs.filter { $0.divergence == nil })
-        #expect(clean.rate >= 0.99, "agreement \(clean.rate) without divergences:\n\(clean.misses.joined(separator: "\n"))")
+        #expect(
+            clean.rate >= 0.99, "agreement \(clean.rate) without divergences:\n\(clean.misses.joined(separator: "\n"))")
     }
 }

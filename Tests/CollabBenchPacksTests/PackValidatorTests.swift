@@ -71,3 +71,22 @@ struct PackResolutionTests {
         #expect(resolved.hasSuffix("Tasks/docs"))
     }
 }
+
+struct PackValidatorImportTests {
+    @Test func aCodeTestWithoutTestCasesIsReported() throws {
+        let dir = try PackValidatorTests().tempPack(
+            manifest: #"{"name":"c","version":"1","kind":"code"}"#,
+            tasks: #"{"id":"a","prompt":"q","hidden_intent":"h","reference":{"text":"def f(): pass","test":"import unittest\nclass Tests(unittest.TestCase): pass","entry_point":"f"}}"#)
+        let report = PackValidator.validate(directory: dir)
+        #expect(report.problems.map(\.description) == ["\(dir)/tasks.jsonl:1: task 'a': reference.test defines no 'class TestCases' (the unittest class the sandbox runs)"])
+    }
+
+    @Test func aSampledPackMustHoldItsSample() throws {
+        let dir = try PackValidatorTests().tempPack(
+            manifest: #"{"name":"d","version":"1","kind":"docs","source":{"dataset":"articles","file":"a.jsonl","sha256":"00","rows_read":5,"rows_matching":5,"sample":2,"seed":42}}"#,
+            tasks: #"{"id":"a","prompt":"q","hidden_intent":"h","reference":{"text":"t"}}"#)
+        let report = PackValidator.validate(directory: dir)
+        #expect(report.problems.map(\.description) == ["\(dir)/pack.json: source.sample says 2 tasks were sampled, but tasks.jsonl holds 1"])
+        #expect(report.pack?.manifest.source?.seed == 42)
+    }
+}

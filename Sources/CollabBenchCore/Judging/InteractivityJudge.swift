@@ -1,8 +1,53 @@
-/// The interactivity (ITR) judge: one call per conversation on the paper's 3-level rubric.
+/// The interactivity (ITR) judge: one call per conversation.
+///
+/// Two scales: the paper's 3-level rubric (``Scale/threeLevel``, each score S reported as
+/// 2·(S − 2.5)) and the later 0–1 variant (``Scale/unitInterval``, the float stored as given).
+/// Each scale has its own prompt template and criterion name, so the verdict's prompt hash and
+/// criterion say which one produced a score.
 ///
 /// An unreadable reply is retried up to ``maxAttempts`` times (with a new seed); if none can be
 /// read the verdict is ``JudgeStatus/unscored`` with every raw reply kept. It is never 0.
 public struct InteractivityJudge: Sendable {
+    /// The rating scale the judge is asked to use.
+    public enum Scale: String, Sendable, Codable, Hashable, CaseIterable {
+        /// The paper's rubric: an integer 1, 2 or 3, reported as 2·(S − 2.5) (+1, −1, −3).
+        case threeLevel = "three_level"
+        /// The later variant: a float in [0, 1], reported as given.
+        case unitInterval = "unit_interval"
+
+        /// The prompt template this scale uses.
+        public var templateName: String {
+            switch self {
+            case .threeLevel: "judge.interactivity"
+            case .unitInterval: "judge.interactivity.unit"
+            }
+        }
+
+        /// The criterion recorded with the verdict (`interactivity` or `interactivity_unit`).
+        public var criterion: String {
+            switch self {
+            case .threeLevel: "interactivity"
+            case .unitInterval: "interactivity_unit"
+            }
+        }
+
+        /// The JSON schema the judge is asked to follow on this scale.
+        public var schemaJSON: String {
+            switch self {
+            case .threeLevel: InteractivityJudge.schemaJSON
+            case .unitInterval: InteractivityJudge.unitSchemaJSON
+            }
+        }
+
+        /// The values a readable reply may hold.
+        var allowed: ClosedRange<Double> {
+            switch self {
+            case .threeLevel: 1...3
+            case .unitInterval: 0...1
+            }
+        }
+    }
+
     /// The judge model.
     public var model: any ChatModel
     /// Prompt templates.
@@ -13,53 +58,88 @@ public struct InteractivityJudge: Sendable {
     public var structuredOutput: Bool
     /// Calls made at most for one conversation when replies cannot be read.
     public var maxAttempts: Int
+    /// The rating scale.
+    public var scale: Scale
 
-    /// The JSON schema the judge is asked to follow.
+    /// The JSON schema of the 3-level rubric.
     public static let schemaJSON = """
         {"type":"object","properties":{"thought":{"type":"string","maxLength":600},\
         "score":{"type":"integer","enum":[1,2,3]}},"required":["thought","score"]}
         """
 
+    /// The JSON schema of the 0–1 variant.
+    public static let unitSchemaJSON = """
+        {"type":"object","properties":{"thought":{"type":"string","maxLength":600},\
+        "score":{"type":"number","minimum":0,"maximum":1}},"required":["thought","score"]}
+        """
+
     /// Creates a judge.
-    public init(model: any ChatModel, prompts: PromptLibrary, sampling: Sampling = .init(temperature: 0, maxTokens: 400), structuredOutput: Bool = true, maxAttempts: Int = 3) {
+    /// - Parameters:
+    ///   - model: The judge model.
+    ///   - prompts: Prompt templates (`judge.interactivity` or `judge.interactivity.unit` is used).
+    ///   - sampling: Sampling settings; the paper judges at temperature 0.
+    ///   - structuredOutput: Ask for the JSON schema through `response_format`.
+    ///   - maxAttempts: Calls made at most when replies cannot be read (at least 1).
+    ///   - scale: The rating scale; the paper's 3-level rubric by default.
+    public init(
+        model: any ChatModel, prompts: PromptLibrary, sampling: Sampling = .init(temperature: 0, maxTokens: 400),
+        structuredOutput: Bool = true, maxAttempts: Int = 3, scale: Scale = .threeLevel
+    ) {
         self.model = model
         self.prompts = prompts
         self.sampling = sampling
         self.structuredOutput = structuredOutput
         self.maxAttempts = max(1, maxAttempts)
+        self.scale = scale
     }
 
     /// Judges a finished conversation.
+    /// - Parameters:
+    ///   - task: The task; the judge sees its hidden intent.
+    ///   - transcript: The conversation.
+    ///   - seed: The conversation's seed; each call's seed is derived from it.
+    /// - Returns: The verdict, with every call made.
     /// - Throws: ``CollabBenchError`` for a broken template, or `CancellationError`.
     public func judge(task: BenchmarkTask, transcript: Transcript, seed: Int) async throws -> JudgeVerdict {
-        let template = try prompts.template("judge.interactivity")
+        let template = try prompts.template(scale.templateName)
         let prompt = try template.render(["hidden_intent": task.hiddenIntent, "transcript": transcript.rendered()])
         let messages: [ChatMessage] = [.user(prompt)]
+        let criterion = scale.criterion
         var calls: [CallRecord] = []
         for attempt in 0..<maxAttempts {
-            let callSeed = StableHash.derivedSeed(seed, "judge.interactivity", String(attempt))
+            let callSeed = StableHash.derivedSeed(seed, scale.templateName, String(attempt))
             let request = ChatRequest(
                 messages: messages, sampling: sampling, seed: callSeed,
-                responseFormat: structuredOutput ? ResponseFormat(name: "interactivity_verdict", schemaJSON: Self.schemaJSON) : nil)
+                responseFormat: structuredOutput ? ResponseFormat(name: "interactivity_verdict", schemaJSON: scale.schemaJSON) : nil)
             let completion: ChatCompletion
             do {
                 completion = try await model.complete(request)
             } catch {
                 try ConversationEngine.rethrowIfRunWide(error)
-                return JudgeVerdict(criterion: "interactivity", status: .failed, calls: calls, promptHash: template.hash, detail: "judge (\(model.spec)): \(error)")
+                return JudgeVerdict(criterion: criterion, status: .failed, calls: calls, promptHash: template.hash, detail: "judge (\(model.spec)): \(error)")
             }
             var call = CallRecord(model: model.spec.description, completion: completion, seed: callSeed, requestHash: ConversationEngine.hash(messages))
-            if let parsed = JudgeReplyParser.score(in: completion.text, allowed: 1...3), parsed.score == parsed.score.rounded() {
-                calls.append(call)
-                return JudgeVerdict(
-                    criterion: "interactivity", status: .scored, rawScore: parsed.score, score: 2 * (parsed.score - 2.5),
-                    thought: parsed.thought, calls: calls, promptHash: template.hash)
+            if let parsed = JudgeReplyParser.score(in: completion.text, allowed: scale.allowed), parsed.score.isFinite {
+                switch scale {
+                case .threeLevel where parsed.score == parsed.score.rounded():
+                    calls.append(call)
+                    return JudgeVerdict(
+                        criterion: criterion, status: .scored, rawScore: parsed.score, score: 2 * (parsed.score - 2.5),
+                        thought: parsed.thought, calls: calls, promptHash: template.hash)
+                case .unitInterval:
+                    calls.append(call)
+                    return JudgeVerdict(
+                        criterion: criterion, status: .scored, rawScore: parsed.score, score: parsed.score,
+                        thought: parsed.thought, calls: calls, promptHash: template.hash)
+                default:
+                    break
+                }
             }
             call.formatError = true
             calls.append(call)
         }
         return JudgeVerdict(
-            criterion: "interactivity", status: .unscored, calls: calls, promptHash: template.hash,
+            criterion: criterion, status: .unscored, calls: calls, promptHash: template.hash,
             detail: "no readable score in \(calls.count) judge replies")
     }
 }

@@ -2,10 +2,12 @@ import Foundation
 
 /// A model named on the command line as `provider/model[@base_url]`.
 ///
-/// Examples: `openai/gpt-4o-mini`, `openai/smollm2@http://127.0.0.1:8080/v1`. API keys are never
+/// Examples: `openai/gpt-4o-mini`, `openai/smollm2@http://127.0.0.1:8080/v1`,
+/// `anthropic/claude-sonnet-4-5`. API keys are never
 /// part of a spec; they come from the provider's usual environment variable.
 public struct ModelSpec: Sendable, Codable, Hashable, CustomStringConvertible {
-    /// The API family (`openai` for any OpenAI-compatible server).
+    /// The API family (`openai` for any OpenAI-compatible server, `anthropic` for Anthropic's
+    /// Messages API).
     public var provider: String
     /// The model name sent to the server.
     public var model: String
@@ -20,7 +22,7 @@ public struct ModelSpec: Sendable, Codable, Hashable, CustomStringConvertible {
     }
 
     /// Providers this build can talk to.
-    public static let knownProviders: Set<String> = ["openai"]
+    public static let knownProviders: Set<String> = ["openai", "anthropic"]
 
     /// Parses `provider/model[@base_url]`.
     /// - Throws: ``CollabBenchError`` with code `.invalidModelSpec` when the text is not of that form.

@@ -10,7 +10,8 @@ public struct PromptLibrary: Sendable, Hashable {
     public static let requiredNames = [
         "user-simulator.system", "user-simulator.turn",
         "user-simulator.guidance.math", "user-simulator.guidance.code", "user-simulator.guidance.docs",
-        "agent.proactive.system", "judge.interactivity",
+        "agent.proactive.system", "judge.interactivity", "judge.interactivity.unit", "judge.accuracy",
+        "extractor.docs.faithful", "extractor.docs.paper", "extractor.code.faithful", "extractor.code.paper",
     ]
 
     /// Creates a library from templates.

@@ -6,7 +6,10 @@ public struct CollabBenchError: Error, Sendable, Hashable, CustomStringConvertib
     public enum Code: String, Sendable, Hashable {
         case invalidModelSpec, unknownPack, malformedPack, malformedTask, missingFile
         case modelUnreachable, modelHTTPError, modelAuthentication, modelTimeout, modelContextLength
-        case modelMalformedReply, storeError, invalidArgument, scoringError, promptTemplate
+        case modelMalformedReply, storeError, invalidArgument, scoringError, promptTemplate, cacheMiss, configurationChanged
+        /// A subprocess agent failed: it crashed, hung past its turn timeout, or wrote a malformed
+        /// or oversized reply.
+        case agentFailed
     }
 
     /// The category.

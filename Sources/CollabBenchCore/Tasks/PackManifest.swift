@@ -14,11 +14,14 @@ public struct PackManifest: Sendable, Codable, Hashable {
     public var maxExchanges: Int?
     /// How the pack is scored.
     public var metric: MetricSettings
+    /// For an imported pack: the dataset file, filters and sample its tasks came from.
+    public var source: PackSource?
 
     /// Creates a manifest.
     public init(
         name: String, version: String, kind: TaskKind, description: String,
-        tasksFile: String = "tasks.jsonl", maxExchanges: Int? = nil, metric: MetricSettings = .init()
+        tasksFile: String = "tasks.jsonl", maxExchanges: Int? = nil, metric: MetricSettings = .init(),
+        source: PackSource? = nil
     ) {
         self.name = name
         self.version = version
@@ -27,14 +30,15 @@ public struct PackManifest: Sendable, Codable, Hashable {
         self.tasksFile = tasksFile
         self.maxExchanges = maxExchanges
         self.metric = metric
+        self.source = source
     }
 
     enum CodingKeys: String, CodingKey {
         case name, version, kind, description, tasksFile = "tasks_file"
-        case maxExchanges = "max_exchanges", metric
+        case maxExchanges = "max_exchanges", metric, source
     }
 
-    /// Decodes a manifest; `tasks_file`, `max_exchanges` and `metric` may be omitted.
+    /// Decodes a manifest; `tasks_file`, `max_exchanges`, `metric` and `source` may be omitted.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -44,6 +48,7 @@ public struct PackManifest: Sendable, Codable, Hashable {
         tasksFile = try c.decodeIfPresent(String.self, forKey: .tasksFile) ?? "tasks.jsonl"
         maxExchanges = try c.decodeIfPresent(Int.self, forKey: .maxExchanges)
         metric = try c.decodeIfPresent(MetricSettings.self, forKey: .metric) ?? .init()
+        source = try c.decodeIfPresent(PackSource.self, forKey: .source)
     }
 }
 

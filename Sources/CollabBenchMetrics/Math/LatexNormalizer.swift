@@ -125,6 +125,12 @@ enum LatexNormalizer {
                 i += 3
                 continue
             }
+            if depth == 0, MathAnswer.isLetter(c), let end = listWordEnd(b, at: i), lastNonSpace(out) != nil {
+                // `1 and 2`, `1 or 2` in plain text list two answers.
+                out.append(UInt8(ascii: ","))
+                i = end
+                continue
+            }
             guard c == UInt8(ascii: "\\"), i + 1 < n else {
                 out.append(c)
                 i += 1
@@ -137,11 +143,10 @@ enum LatexNormalizer {
                     i += 2
                     while i < n, b[i] == UInt8(ascii: " ") { i += 1 }
                     continue
-                case UInt8(ascii: ","):
-                    // A thin space between digit groups stays a separator (math-verify reads
-                    // `1\,000` as a product), elsewhere it is a space.
+                case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: ">"):
+                    // Spacing. A thin space between digit groups (`1\,000`) thus joins them, where
+                    // math-verify reads a product.
                     out.append(UInt8(ascii: " "))
-                case UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: ">"):
                     out.append(UInt8(ascii: " "))
                 case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"):
                     out.append(UInt8(ascii: " "))
@@ -211,6 +216,17 @@ enum LatexNormalizer {
         return out
     }
 
+    /// End of a plain ` and ` / ` or ` (space before and after) starting at `i`, or nil.
+    private static func listWordEnd(_ b: [UInt8], at i: Int) -> Int? {
+        guard i > 0, b[i - 1] == UInt8(ascii: " ") else { return nil }
+        for word in ["and", "or"] {
+            let w = Array(word.utf8)
+            let end = i + w.count
+            if end < b.count, b[i..<end].elementsEqual(w), b[end] == UInt8(ascii: " ") { return end }
+        }
+        return nil
+    }
+
     /// For `,\!ddd` (spaces allowed after `\!`) at `comma`, the index of the first digit.
     private static func explicitSeparatorEnd(_ b: [UInt8], comma: Int) -> Int? {
         var i = comma + 1
@@ -257,7 +273,7 @@ enum LatexNormalizer {
         _ content: [UInt8], after: Int, in b: [UInt8], into out: inout [UInt8], depth: Int
     ) -> Int {
         let inner = collapseInner(depth < 8 ? rewriteCommands(content, depth: depth + 1) : content)
-        var next = after
+        let next = after
         let lower = String(decoding: inner, as: UTF8.self).lowercased()
         let words = lower.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         let prev = lastNonSpace(out)
@@ -273,17 +289,20 @@ enum LatexNormalizer {
         if words.first == "degree" || words.first == "degrees" {
             return skipUnitPower(b, from: next)
         }
-        let quantityBefore = prev.map { p in
-            (p >= 48 && p <= 57) || p == UInt8(ascii: "}") || p == UInt8(ascii: ")") || MathAnswer.isLetter(p)
-                || p == UInt8(ascii: ".") || p == UInt8(ascii: "%")
-        } ?? false
-        if !inner.isEmpty, inner.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "-") }) {
-            out.append(contentsOf: inner)
+        let quantityBefore =
+            prev.map { p in
+                (p >= 48 && p <= 57) || p == UInt8(ascii: "}") || p == UInt8(ascii: ")") || MathAnswer.isLetter(p)
+                    || p == UInt8(ascii: ".") || p == UInt8(ascii: "%")
+            } ?? false
+        let numeric = inner.allSatisfy {
+            isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "-")
+        }
+        if numeric {
+            out.append(contentsOf: inner)  // `\text{13}` is 13
             return next
         }
         if quantityBefore, isUnitLike(inner) {
-            next = skipUnitPower(b, from: next)
-            return next
+            return skipUnitPower(b, from: next)
         }
         out.append(contentsOf: "\\text{".utf8)
         out.append(contentsOf: inner)
@@ -352,7 +371,9 @@ enum LatexNormalizer {
         let digitsStart = i
         while i < n, isDigit(b[i]) { i += 1 }
         let lead = i - digitsStart
-        guard lead >= 1, lead <= 3, i < n, b[i] == UInt8(ascii: ","), b[digitsStart] != UInt8(ascii: "0") else { return b }
+        guard lead >= 1, lead <= 3, i < n, b[i] == UInt8(ascii: ","), b[digitsStart] != UInt8(ascii: "0") else {
+            return b
+        }
         var groups = 0
         while i < n, b[i] == UInt8(ascii: ",") {
             guard startsDigitGroup(b, at: i + 1) else { return b }
@@ -377,7 +398,8 @@ enum LatexNormalizer {
         let n = b.count
         while i < n {
             let c = b[i]
-            let prevOK = i == 0 || !(isDigit(b[i - 1]) || MathAnswer.isLetter(b[i - 1]) || b[i - 1] == UInt8(ascii: "."))
+            let prevOK =
+                i == 0 || !(isDigit(b[i - 1]) || MathAnswer.isLetter(b[i - 1]) || b[i - 1] == UInt8(ascii: "."))
             if prevOK, isDigit(c) || (c == UInt8(ascii: ".") && i + 1 < n && isDigit(b[i + 1])) {
                 var j = i
                 while j < n, isDigit(b[j]) { j += 1 }
@@ -457,13 +479,15 @@ enum LatexNormalizer {
 
     /// True when exactly three digits start at `i` (and no fourth follows).
     static func startsDigitGroup(_ b: [UInt8], at i: Int) -> Bool {
-        i + 3 <= b.count && isDigit(b[i]) && isDigit(b[i + 1]) && isDigit(b[i + 2]) && (i + 3 == b.count || !isDigit(b[i + 3]))
+        i + 3 <= b.count && isDigit(b[i]) && isDigit(b[i + 1]) && isDigit(b[i + 2])
+            && (i + 3 == b.count || !isDigit(b[i + 3]))
     }
 
     private static func endsWithCommandName(_ out: [UInt8]) -> Bool {
         var i = out.count - 1
         while i >= 0, MathAnswer.isLetter(out[i]) { i -= 1 }
-        return i >= 0 && i < out.count - 1 && out[i] == UInt8(ascii: "\\") && (i == 0 || out[i - 1] != UInt8(ascii: "\\"))
+        return i >= 0 && i < out.count - 1 && out[i] == UInt8(ascii: "\\")
+            && (i == 0 || out[i - 1] != UInt8(ascii: "\\"))
     }
 
     /// Removes a trailing sentence full stop, comma or semicolon.
@@ -536,7 +560,9 @@ enum LatexNormalizer {
         return i + 1
     }
 
-    private static let relationCommands: Set<String> = ["le", "ge", "ne", "in", "approx", "sim", "equiv", "to", "subset", "lt", "gt"]
+    private static let relationCommands: Set<String> = [
+        "le", "ge", "ne", "in", "approx", "sim", "equiv", "to", "subset", "lt", "gt",
+    ]
 
     /// True when the text holds a relation command such as `\le` (not `\infty`).
     private static func containsRelationCommand(_ b: ArraySlice<UInt8>) -> Bool {
@@ -582,7 +608,8 @@ enum LatexNormalizer {
 
     /// `{5}` → `5` when the braces enclose the whole answer.
     static func stripOuterBraces(_ b: [UInt8]) -> [UInt8] {
-        guard b.count >= 2, b[0] == UInt8(ascii: "{"), MathAnswer.closingBrace(in: b, openingAt: 0) == b.count - 1 else {
+        guard b.count >= 2, b[0] == UInt8(ascii: "{"), MathAnswer.closingBrace(in: b, openingAt: 0) == b.count - 1
+        else {
             return b
         }
         return Array(b[1..<(b.count - 1)])

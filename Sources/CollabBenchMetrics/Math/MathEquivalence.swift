@@ -9,13 +9,26 @@ enum MathEquivalence {
 
     /// True when `answer` is mathematically the same as `gold`.
     ///
-    /// - Parameter unwrapEquations: whether `x = 5` may stand for `5` (not inside a relation).
+    /// - Parameters:
+    ///   - gold: the parsed reference.
+    ///   - answer: the parsed answer.
+    ///   - unwrapEquations: whether `x = 5` may stand for `5` (not inside a relation).
     static func equal(_ gold: MathNode, _ answer: MathNode, unwrapEquations: Bool = true) -> Bool {
         let g = unwrapSingleton(expandPlusMinus(gold))
         let a = unwrapSingleton(expandPlusMinus(answer))
         if g == a { return true }
+        if let verdict = compareRelations(g, a, unwrapEquations: unwrapEquations) { return verdict }
+        if let verdict = comparePercentages(g, a) { return verdict }
+        if let verdict = compareCollections(g, a) { return verdict }
+        if let verdict = compareSetLike(g, a) { return verdict }
+        if isCollection(g) || isCollection(a) { return false }
+        return equalScalar(g, a)
+    }
 
-        // Relations.
+    // MARK: - Relations
+
+    /// Equations and inequalities; nil when neither side is a relation.
+    private static func compareRelations(_ g: MathNode, _ a: MathNode, unwrapEquations: Bool) -> Bool? {
         if case .relation(let gop, let gl, let gr) = g {
             if case .relation(let aop, let al, let ar) = a {
                 func same(_ x: MathNode, _ y: MathNode) -> Bool { equal(x, y, unwrapEquations: false) }
@@ -27,6 +40,7 @@ enum MathEquivalence {
                 if flipped(gop) == aop { return same(gl, ar) && same(gr, al) }
                 return false
             }
+            // `x = 5` against `5`: the right side counts.
             if gop == .equal && unwrapEquations { return equal(gr, a) }
             if let set = inequalitySet(g), let other = realSet(a) { return sameRealSet(set, other) }
             return false
@@ -35,15 +49,19 @@ enum MathEquivalence {
             if !unwrapEquations { return false }
             if aop == .equal {
                 if equal(g, ar) { return true }
-                if case .symbol = ar { return equal(g, al) }
+                if case .symbol = ar { return equal(g, al) }  // `5 = x`
                 return false
             }
             if let set = inequalitySet(a), let other = realSet(g) { return sameRealSet(other, set) }
             return false
         }
+        return nil
+    }
 
-        // Percentages: math-verify accepts both the number and the number divided by 100.
-        // Percentages: x% is x/100; math-verify also accepts the bare number when x is an integer.
+    // MARK: - Percentages
+
+    /// `x\%` is x/100; math-verify also accepts the bare number when x is an integer literal.
+    private static func comparePercentages(_ g: MathNode, _ a: MathNode) -> Bool? {
         if case .percent(let x) = g {
             if case .percent(let y) = a { return equal(x, y) }
             if isIntegerLiteral(x), equal(x, a) { return true }
@@ -53,25 +71,24 @@ enum MathEquivalence {
             if isIntegerLiteral(y), equal(g, y) { return true }
             return !isCollection(g) && equalScalar(g, a)
         }
+        return nil
+    }
 
-        // A finite set with one distinct element matches that element.
-        switch (g, a) {
-        case (.list(let xs), _), (.set(let xs), _):
-            if !isCollection(a) { return sameElements(xs, [a]) }
-        case (_, .list(let ys)), (_, .set(let ys)):
-            if !isCollection(g) { return sameElements([g], ys) }
-        default:
-            break
-        }
+    // MARK: - Lists, sets, tuples, matrices, text
 
-        // Collections.
+    private static func compareCollections(_ g: MathNode, _ a: MathNode) -> Bool? {
         switch (g, a) {
         case (.list(let xs), .list(let ys)), (.set(let xs), .set(let ys)), (.list(let xs), .set(let ys)),
             (.set(let xs), .list(let ys)):
             return sameElements(xs, ys)
         case (.tuple(let xs), .tuple(let ys)), (.tuple(let xs), .list(let ys)), (.tuple(let xs), .set(let ys)),
             (.list(let xs), .tuple(let ys)), (.set(let xs), .tuple(let ys)):
+            // A written list keeps its order against a tuple, as in math-verify.
             return sameSequence(xs, ys)
+        case (.list(let xs), _) where !isCollection(a), (.set(let xs), _) where !isCollection(a):
+            return sameElements(xs, [a])  // `5, 5` is the set {5}
+        case (_, .list(let ys)) where !isCollection(g), (_, .set(let ys)) where !isCollection(g):
+            return sameElements([g], ys)
         case (.matrix(let xs), .matrix(let ys)):
             guard xs.count == ys.count else { return false }
             for (r1, r2) in zip(xs, ys) where !sameSequence(r1, r2) { return false }
@@ -79,41 +96,43 @@ enum MathEquivalence {
         case (.text, _), (_, .text):
             return sameText(g, a)
         default:
-            break
+            return nil
         }
+    }
 
-        // Pairs, intervals and unions.
-        if isSetLike(g) || isSetLike(a) {
-            let gPair = pairKind(g)
-            let aPair = pairKind(a)
-            if case .tuple(let xs)? = gPair {
-                if case .tuple(let ys)? = aPair { return sameSequence(xs, ys) }
-                if case .list(let ys) = a { return sameSequence(xs, ys) }
-                if case .set(let ys) = a { return sameSequence(xs, ys) }
-                return false
+    // MARK: - Pairs, intervals, unions
+
+    private static func compareSetLike(_ g: MathNode, _ a: MathNode) -> Bool? {
+        guard isSetLike(g) || isSetLike(a) else { return nil }
+        let gPair = pairKind(g)
+        let aPair = pairKind(a)
+        if case .tuple(let xs)? = gPair {
+            switch (aPair, a) {
+            case (.tuple(let ys)?, _), (_, .list(let ys)), (_, .set(let ys)): return sameSequence(xs, ys)
+            default: return false
             }
-            if case .tuple(let ys)? = aPair {
-                if case .list(let xs) = g { return sameSequence(xs, ys) }
-                if case .set(let xs) = g { return sameSequence(xs, ys) }
-                return false
-            }
-            if case .openPair(let x1, let x2) = g {
-                switch a {
-                case .list(let ys), .set(let ys): return sameSequence([x1, x2], ys)
-                default: break
-                }
-            }
-            if case .openPair(let y1, let y2) = a {
-                switch g {
-                case .list(let xs), .set(let xs): return sameSequence(xs, [y1, y2])
-                default: break
-                }
-            }
-            if let s1 = realSet(g), let s2 = realSet(a) { return sameRealSet(s1, s2) }
-            return structuralIntervalEqual(g, a)
         }
-        if isCollection(g) || isCollection(a) { return false }
-        return equalScalar(g, a)
+        if case .tuple(let ys)? = aPair {
+            switch g {
+            case .list(let xs), .set(let xs): return sameSequence(xs, ys)
+            default: return false
+            }
+        }
+        // An open interval `(1, 2)` against a written list `1, 2`: compared in order.
+        if case .openPair(let x1, let x2) = g {
+            switch a {
+            case .list(let ys), .set(let ys): return sameSequence([x1, x2], ys)
+            default: break
+            }
+        }
+        if case .openPair(let y1, let y2) = a {
+            switch g {
+            case .list(let xs), .set(let xs): return sameSequence(xs, [y1, y2])
+            default: break
+            }
+        }
+        if let s1 = realSet(g), let s2 = realSet(a) { return sameRealSet(s1, s2) }
+        return structuralIntervalEqual(g, a)
     }
 
     // MARK: - Scalars
@@ -339,7 +358,8 @@ enum MathEquivalence {
                 rc = r
             }
             if xv.value == yv.value && !(lc && rc) { return true }
-            spans.append(Span(lo: xv.value, hi: yv.value, loClosed: lc && xv.value.isFinite, hiClosed: rc && yv.value.isFinite))
+            spans.append(
+                Span(lo: xv.value, hi: yv.value, loClosed: lc && xv.value.isFinite, hiClosed: rc && yv.value.isFinite))
             return true
         case .set(let xs), .list(let xs):
             for x in xs {
@@ -508,7 +528,9 @@ enum MathEquivalence {
             if let l { return .list([.add([l, r]), .add([l, .neg(r)])]) }
             return .list([r, .neg(r)])
         case .list(let xs):
-            guard xs.contains(where: { if case .plusMinus = $0 { return true } else { return false } }) else { return n }
+            guard xs.contains(where: { if case .plusMinus = $0 { return true } else { return false } }) else {
+                return n
+            }
             var out: [MathNode] = []
             for x in xs {
                 if case .list(let ys) = expandPlusMinus(x) { out.append(contentsOf: ys) } else { out.append(x) }

@@ -172,7 +172,8 @@ struct MathEvaluator {
             }
             return MathEvaluator.power(x, NumericValue(inv))
         case "abs":
-            return NumericValue(exact: x.exact.map { $0.numerator < 0 ? $0.negated()! : $0 }, value: Swift.abs(x.value), hasDecimal: hd)
+            return NumericValue(
+                exact: x.exact.map { $0.numerator < 0 ? $0.negated()! : $0 }, value: Swift.abs(x.value), hasDecimal: hd)
         case "factorial":
             guard let e = x.exact, e.isInteger, e.numerator >= 0 else { return d(tgamma(x.value + 1)) }
             if e.numerator > 20 { return d(tgamma(x.value + 1)) }
@@ -186,12 +187,16 @@ struct MathEvaluator {
                 var r = Rational.one
                 let kk = min(k.numerator, n.numerator - k.numerator)
                 if kk > 200 {
-                    return d(exp(lgamma(x.value + 1) - lgamma(values[1].value + 1) - lgamma(x.value - values[1].value + 1)))
+                    return d(
+                        exp(lgamma(x.value + 1) - lgamma(values[1].value + 1) - lgamma(x.value - values[1].value + 1)))
                 }
                 var i: Int64 = 0
                 while i < kk {
                     guard let m = r.multiplying(Rational(n.numerator - i, i + 1)!) else {
-                        return d(exp(lgamma(x.value + 1) - lgamma(values[1].value + 1) - lgamma(x.value - values[1].value + 1)))
+                        return d(
+                            exp(
+                                lgamma(x.value + 1) - lgamma(values[1].value + 1)
+                                    - lgamma(x.value - values[1].value + 1)))
                     }
                     r = m
                     i += 1

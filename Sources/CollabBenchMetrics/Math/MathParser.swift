@@ -52,7 +52,8 @@ struct MathParser {
                 i += 1
                 continue
             }
-            if LatexNormalizer.isDigit(c) || (c == UInt8(ascii: ".") && i + 1 < n && LatexNormalizer.isDigit(b[i + 1])) {
+            if LatexNormalizer.isDigit(c) || (c == UInt8(ascii: ".") && i + 1 < n && LatexNormalizer.isDigit(b[i + 1]))
+            {
                 var j = i
                 while j < n, LatexNormalizer.isDigit(b[j]) { j += 1 }
                 if j + 1 < n, b[j] == UInt8(ascii: "."), LatexNormalizer.isDigit(b[j + 1]) {

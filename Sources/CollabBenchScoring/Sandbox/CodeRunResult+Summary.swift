@@ -9,8 +9,7 @@ extension CodeRunResult {
     /// skipped: library tensorflow is not installed [0.20 s]
     /// ```
     public func summaryLines() -> [String] {
-        var head = "\(status.rawValue): \(detail)"
-        head += " [\(Self.seconds(durationSeconds)) s]"
+        let head = "\(status.rawValue): \(detail) [\(Self.seconds(durationSeconds)) s]"
         return [head] + failures.map { "  \($0.test): \($0.message)" }
     }
 

@@ -85,6 +85,7 @@ public struct CodeSandbox: Sendable {
         entryPoint: String?,
         libraries: [String]
     ) async throws -> CodeRunResult {
+        try Task.checkCancellation()
         let request = RunnerRequest(
             program: program,
             tests: tests,

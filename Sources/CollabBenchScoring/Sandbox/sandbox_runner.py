@@ -56,6 +56,9 @@ MS_REC = 16384
 MS_PRIVATE = 1 << 18
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
+PR_SET_NO_NEW_PRIVS = 38
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+INSIDE_ID = 65534  # "nobody" / "nogroup" inside the user namespace
 MNT_DETACH = 2
 PR_SET_CHILD_SUBREAPER = 36
 SIOCSIFFLAGS = 0x8914
@@ -264,6 +267,20 @@ def open_up_interpreter(job):
     raise OSError(0, "interpreter folders still out of reach: %s" % ", ".join(covered))
 
 
+def drop_capabilities():
+    """Leave the program no capability, not even inside its own user namespace."""
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _check(libc().capset(ctypes.byref(Header(LINUX_CAPABILITY_VERSION_3, 0)), (Data * 2)()), "capset")
+
+
 def bring_up_loopback():
     import fcntl
     import socket
@@ -336,9 +353,11 @@ def child_main(request, job, fds, sandbox_uid, supervisor_pid, iso_w):
         try:
             unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC)
             write_file("/proc/self/setgroups", "deny")
-            write_file("/proc/self/uid_map", "0 %d 1" % uid)
-            write_file("/proc/self/gid_map", "0 %d 1" % gid)
+            # Inside, the program is an ordinary user (BigCodeBench's checker runs as one too).
+            write_file("/proc/self/uid_map", "%d %d 1" % (INSIDE_ID, uid))
+            write_file("/proc/self/gid_map", "%d %d 1" % (INSIDE_ID, gid))
             namespaces = True
+            isolation["user"] = "%s, nobody inside a user namespace" % isolation["user"]
             isolation["processes"] = "pid-namespace"
             try:
                 bring_up_loopback()
@@ -485,6 +504,7 @@ def program_main(request, job, res_w):
     """C3: run the program and its tests, write the result JSON to `res_w`. Never returns."""
     result = {"tests_run": 0, "failures": [], "missing_module": None}
     try:
+        drop_capabilities()
         os.environ.clear()
         os.environ.update(request["child_env"])
         time.tzset()

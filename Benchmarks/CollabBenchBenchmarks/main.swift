@@ -1,0 +1,184 @@
+// Throughput, harness CPU per call, memory, and replay speed of the runner against a loopback
+// OpenAI-compatible server with a fixed latency. Built only with COLLABBENCH_BENCHMARKS=1;
+// `make bench` runs it. The server runs in a child process so its CPU is not counted as ours.
+//
+// Usage:
+//   collabbench-benchmarks serve --latency-ms 100           (prints its base URL, serves until killed)
+//   collabbench-benchmarks [--latency-ms 100] [--concurrency 1,16,64,256] [--conversations 200]
+//                          [--memory 1000,10000] [--replay 1000]
+
+import CollabBenchCore
+import CollabBenchModels
+import CollabBenchPacks
+import CollabBenchRunner
+import CollabBenchScoring
+import CollabBenchStore
+import CollabBenchTestSupport
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct Options {
+    var latencyMs = 100
+    var concurrencies = [1, 16, 64, 256]
+    var conversations = 200
+    var memoryRuns = [1000, 10000]
+    var replay = 1000
+    var serve = false
+
+    init(_ args: [String]) {
+        var i = 0
+        func next() -> String { i += 1; return i < args.count ? args[i] : "" }
+        while i < args.count {
+            switch args[i] {
+            case "serve": serve = true
+            case "--latency-ms": latencyMs = Int(next()) ?? latencyMs
+            case "--concurrency": concurrencies = next().split(separator: ",").compactMap { Int($0) }
+            case "--conversations": conversations = Int(next()) ?? conversations
+            case "--memory": memoryRuns = next().split(separator: ",").compactMap { Int($0) }
+            case "--replay": replay = Int(next()) ?? replay
+            default: break
+            }
+            i += 1
+        }
+    }
+}
+
+/// Replies that never terminate, so every conversation makes 6 + 6 + 1 = 13 calls.
+func scriptedReply(_ request: RecordedRequest, delay: Duration) -> ScriptedResponse {
+    let first = request.messages.first?.content ?? ""
+    if first.contains("You are evaluating how well") { return .chat(#"{"thought":"fine","score":2}"#, delay: delay) }
+    if first.contains("You are playing a person") { return .chat(#"{"thought":"keep going","message":"tell me more about it"}"#, delay: delay) }
+    return .chat("Here is a thought: \\boxed{42}. What else would you like?", delay: delay)
+}
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func currentRSSMegabytes() -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+        let pages = text.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+    else { return 0 }
+    return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+}
+
+func makePack(tasks: Int, in dir: String) throws -> TaskPack {
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try #"{"name":"bench","version":"1","kind":"math","description":"synthetic"}"#.write(toFile: dir + "/pack.json", atomically: true, encoding: .utf8)
+    var lines = ""
+    for i in 0..<tasks {
+        lines += #"{"id":"b\#(i)","prompt":"What is \#(i)+1?","hidden_intent":"What is \#(i)+1?","reference":{"text":"\\boxed{\#(i + 1)}","answer":"\#(i + 1)"}}"# + "\n"
+    }
+    try lines.write(toFile: dir + "/tasks.jsonl", atomically: true, encoding: .utf8)
+    return try PackLoader.load(directory: dir)
+}
+
+struct Measurement {
+    var conversations: Int
+    var calls: Int
+    var wall: Double
+    var cpu: Double
+}
+
+func runOnce(baseURL: String, pack: TaskPack, concurrency: Int, storePath: String, cache: CacheMode, tokenizer: BPETokenizer?) async throws -> Measurement {
+    let store = try ResultStore(path: storePath)
+    let prompts = try PromptLibrary.load()
+    let factory = ModelClientFactory(maxConnectionsPerHost: concurrency, environment: [:])
+    let spec = try ModelSpec(parsing: "openai/bench@\(baseURL)")
+    let settings = ConversationSettings(maxExchanges: 6, agentSampling: Sampling(temperature: 0.6, topP: 0.9))
+    let config = RunConfiguration(
+        name: nil, agent: spec, agentPreset: "base", userSimulator: spec, judge: spec, conversation: settings,
+        judgeSampling: Sampling(temperature: 0), judgeMaxAttempts: 1, judgeStructuredOutput: true, seed: 42, limit: nil,
+        concurrency: concurrency, metric: pack.manifest.metric, promptHashes: prompts.hashes, packName: pack.manifest.name,
+        packVersion: pack.manifest.version, packHash: pack.contentHash)
+    let model = { (s: ModelSpec) -> any ChatModel in
+        let client = factory.client(for: s, maxInFlight: concurrency)
+        return cache == .off ? client : CachedChatModel(base: client, cache: store, mode: cache)
+    }
+    let runner = BenchmarkRunner(
+        pack: pack, configuration: config,
+        engine: ConversationEngine(agent: model(spec), simulator: model(spec), prompts: prompts, settings: settings),
+        judge: InteractivityJudge(model: model(spec), prompts: prompts, maxAttempts: 1),
+        scorer: ConversationScorer(tokenizer: tokenizer, sandbox: CodeSandbox(python: "python3")), store: store, prompts: prompts)
+    let cpu0 = cpuSeconds()
+    let t0 = Date()
+    let summary = try await runner.run()
+    let wall = Date().timeIntervalSince(t0)
+    let cpu = cpuSeconds() - cpu0
+    try await factory.shutdown()
+    return Measurement(conversations: summary.completed, calls: summary.completed * 13, wall: wall, cpu: cpu)
+}
+
+func startServerProcess(latencyMs: Int) throws -> (Process, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    process.arguments = ["serve", "--latency-ms", String(latencyMs)]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    var line = Data()
+    while true {
+        let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+        if byte.isEmpty || byte == Data("\n".utf8) { break }
+        line.append(byte)
+    }
+    return (process, String(decoding: line, as: UTF8.self))
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+if options.serve {
+    let delay = Duration.milliseconds(options.latencyMs)
+    let server = try await LoopbackOpenAIServer.start { scriptedReply($0, delay: delay) }
+    print(server.baseURL)
+    fflush(stdout)
+    while true { try await Task.sleep(for: .seconds(3600)) }
+}
+
+let tokenizer: BPETokenizer? = try? await TokenizerLocator().load(.cl100kBase)
+let (serverProcess, baseURL) = try startServerProcess(latencyMs: options.latencyMs)
+defer { serverProcess.terminate() }
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("cb-bench-\(UUID().uuidString)").path
+print("CollabBench runner benchmark — loopback server at \(options.latencyMs) ms per call, 13 calls per conversation, tokenizer \(tokenizer == nil ? "off" : "cl100k_base")")
+print("")
+print("| concurrency | conversations | calls/s | ideal calls/s | ratio | harness CPU per call (ms) |")
+print("| --- | --- | --- | --- | --- | --- |")
+for c in options.concurrencies {
+    let n = max(c * 2, min(options.conversations, c * 4))
+    let pack = try makePack(tasks: n, in: work + "/pack-\(c)")
+    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: c, storePath: work + "/c\(c).sqlite", cache: .off, tokenizer: tokenizer)
+    // Calls are sequential within a conversation: the ideal is c calls per latency.
+    let ideal = Double(c) / (Double(options.latencyMs) / 1000)
+    let rate = Double(m.calls) / m.wall
+    print(String(format: "| %d | %d | %.1f | %.1f | %.3f | %.3f |", c, m.conversations, rate, ideal, rate / ideal, m.cpu / Double(m.calls) * 1000))
+}
+print("")
+print("| conversations (concurrency 256) | wall s | peak RSS (MB) | RSS after (MB) |")
+print("| --- | --- | --- | --- |")
+for n in options.memoryRuns {
+    let pack = try makePack(tasks: n, in: work + "/pack-mem-\(n)")
+    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 256, storePath: work + "/mem\(n).sqlite", cache: .off, tokenizer: tokenizer)
+    print(String(format: "| %d | %.1f | %.1f | %.1f |", m.conversations, m.wall, peakRSSMegabytes(), currentRSSMegabytes()))
+}
+if options.replay > 0 {
+    let pack = try makePack(tasks: options.replay, in: work + "/pack-replay")
+    let path = work + "/replay.sqlite"
+    _ = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 256, storePath: path, cache: .readWrite, tokenizer: tokenizer)
+    // A second store file would miss the cache; re-run in the same store with a new run id.
+    let store = try ResultStore(path: path)
+    try store.forgetConversations()
+    let m = try await runOnce(baseURL: "http://127.0.0.1:9/v1", pack: pack, concurrency: 64, storePath: path, cache: .readOnly, tokenizer: tokenizer)
+    print("")
+    print(String(format: "Replay of %d fully cached conversations (%d calls, no server): %.2f s, %.0f conversations/s, %.3f ms harness CPU per call", m.conversations, m.calls, m.wall, Double(m.conversations) / m.wall, m.cpu / Double(m.calls) * 1000))
+}
+try? FileManager.default.removeItem(atPath: work)

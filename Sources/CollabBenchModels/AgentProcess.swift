@@ -1,0 +1,474 @@
+import CollabBenchCore
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One running agent program and its three standard streams, for ``SubprocessAgent``.
+///
+/// The program runs as `/bin/sh -c <command>`, leader of its own process group (Foundation's
+/// `Process` starts it that way), so stopping it reaches everything it started. Nothing here
+/// blocks a thread: stdin is a non-blocking socket written with `MSG_NOSIGNAL` (a dead reader
+/// yields `EPIPE`, never a `SIGPIPE` that would kill CollabBench), stdout and stderr are
+/// non-blocking pipes drained by dispatch read sources, the exit is reported by the process's
+/// termination handler (Foundation reaps the child), and waits are continuations woken by those
+/// events or by timers. stdout is split into lines, a line longer than the cap is an error;
+/// stderr keeps only its last bytes.
+///
+/// `@unchecked Sendable`: every mutable property lives in `state`, read and written only under
+/// `lock`; the dispatch sources' handlers run on `queue` and take the lock too.
+final class AgentProcess: @unchecked Sendable {
+    /// Why a wait for a line ended without one.
+    enum Failure: Error, Sendable, Equatable {
+        /// The program ended (or closed its stdout) before writing a line.
+        case ended
+        /// It wrote a line longer than the cap.
+        case oversized
+        /// The deadline passed.
+        case timedOut
+        /// The waiting task was cancelled.
+        case cancelled
+    }
+
+    /// How the program ended.
+    struct Exit: Sendable, Equatable {
+        var status: Int32
+        var bySignal: Bool
+
+        /// `exited with status 1` or `was killed by signal 9`.
+        var description: String { bySignal ? "was killed by signal \(status)" : "exited with status \(status)" }
+    }
+
+    private struct State {
+        var pid: pid_t = 0
+        var exit: Exit?
+        var lines: [Data] = []
+        var partial = Data()
+        var oversized = false
+        var stdoutClosed = false
+        var stderrClosed = false
+        /// Set a moment after the program ended or closed stdout, so a wait does not hang on a
+        /// stream a leftover child still holds open.
+        var endSettled = false
+        var stderrTail = Data()
+        var pendingWrite = Data()
+        var writeSourceRunning = false
+        var closeStdinAfterFlush = false
+        var stdinClosed = false
+        var writeError: Int32?
+        var lineWaiter: (id: Int, continuation: CheckedContinuation<Result<Data, Failure>, Never>)?
+        var exitWaiters: [(id: Int, continuation: CheckedContinuation<Bool, Never>)] = []
+        var nextID = 0
+        var stdoutSource: (any DispatchSourceRead)?
+        var stderrSource: (any DispatchSourceRead)?
+        var writeSource: (any DispatchSourceWrite)?
+    }
+
+    private let lock = NSLock()
+    private var state = State()
+    private let queue: DispatchQueue
+    private let maxLineBytes: Int
+    private let stderrTailBytes: Int
+    private let stdinFD: Int32
+    /// Seconds to wait after the program ends for the rest of its output.
+    private let drainSeconds = 0.5
+
+    /// The program's pid (its process group id too).
+    var pid: pid_t { lock.withLock { state.pid } }
+
+    /// How it ended, once it has.
+    var exit: Exit? { lock.withLock { state.exit } }
+
+    /// The last bytes of its stderr, as text.
+    var stderrTail: String { lock.withLock { String(decoding: state.stderrTail, as: UTF8.self) } }
+
+    /// Why the last write to stdin failed, if one did.
+    var writeError: Int32? { lock.withLock { state.writeError } }
+
+    /// Starts `/bin/sh -c command`.
+    /// - Parameters:
+    ///   - command: The shell command.
+    ///   - environment: The program's whole environment.
+    ///   - workingDirectory: Where it runs (nil: CollabBench's current directory).
+    ///   - maxLineBytes: Longest stdout line accepted.
+    ///   - stderrTailBytes: stderr bytes kept (the last ones).
+    /// - Throws: ``CollabBenchError`` (`.agentFailed`) when the program cannot be started.
+    init(command: String, environment: [String: String], workingDirectory: String?, maxLineBytes: Int, stderrTailBytes: Int) throws {
+        self.queue = DispatchQueue(label: "collabbench.agent-process")
+        self.maxLineBytes = maxLineBytes
+        self.stderrTailBytes = stderrTailBytes
+
+        var stdinPair: [Int32] = [-1, -1]
+        var stdoutPipe: [Int32] = [-1, -1]
+        var stderrPipe: [Int32] = [-1, -1]
+        func closeAll() {
+            for fd in stdinPair + stdoutPipe + stderrPipe where fd >= 0 { close(fd) }
+        }
+        #if canImport(Darwin)
+            let streamType = SOCK_STREAM
+        #else
+            let streamType = Int32(SOCK_STREAM.rawValue)
+        #endif
+        guard socketpair(AF_UNIX, streamType, 0, &stdinPair) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
+            let error = String(cString: strerror(errno))
+            closeAll()
+            throw CollabBenchError(.agentFailed, "cannot create pipes for agent command '\(command)': \(error)")
+        }
+        for fd in stdinPair + stdoutPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        for fd in [stdinPair[0], stdoutPipe[0], stderrPipe[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        stdinFD = stdinPair[0]
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.environment = environment
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory, isDirectory: true) }
+        process.standardInput = FileHandle(fileDescriptor: stdinPair[1], closeOnDealloc: false)
+        process.standardOutput = FileHandle(fileDescriptor: stdoutPipe[1], closeOnDealloc: false)
+        process.standardError = FileHandle(fileDescriptor: stderrPipe[1], closeOnDealloc: false)
+        process.terminationHandler = { [weak self] finished in
+            self?.exited(Exit(status: finished.terminationStatus, bySignal: finished.terminationReason == .uncaughtSignal))
+        }
+        do {
+            try process.run()
+        } catch {
+            closeAll()
+            throw CollabBenchError(.agentFailed, "cannot start agent command '\(command)': \(error)")
+        }
+        // The child has its copies; ours would keep its stdin open and our reads from ending.
+        close(stdinPair[1])
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        let pid = process.processIdentifier
+        lock.withLock { state.pid = pid }
+        startReading(stdoutPipe[0], isStdout: true)
+        startReading(stderrPipe[0], isStdout: false)
+        startWriting()
+    }
+
+    deinit {
+        // A process nobody stops any more (its owner was dropped): kill it; Foundation reaps it.
+        if state.exit == nil && state.pid > 0 {
+            _ = kill(-state.pid, SIGKILL)
+            _ = kill(state.pid, SIGKILL)
+        }
+        cancelSourcesLocked()
+    }
+
+    // MARK: - Writing
+
+    /// Queues `data` for the program's stdin; returns at once.
+    func write(_ data: Data) {
+        lock.withLock {
+            guard !state.stdinClosed, !state.closeStdinAfterFlush, state.writeError == nil else { return }
+            state.pendingWrite.append(data)
+            flushLocked()
+        }
+    }
+
+    /// Closes the program's stdin once everything queued is written, so it reads end of file.
+    func closeStdin() {
+        lock.withLock {
+            guard !state.stdinClosed else { return }
+            state.closeStdinAfterFlush = true
+            flushLocked()
+        }
+    }
+
+    /// Writes what stdin accepts now; the write source continues when it has room again.
+    private func flushLocked() {
+        while !state.pendingWrite.isEmpty && state.writeError == nil {
+            let sent = state.pendingWrite.withUnsafeBytes { raw -> Int in
+                send(stdinFD, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+            }
+            if sent > 0 {
+                state.pendingWrite.removeFirst(sent)
+            } else if sent < 0 && errno == EINTR {
+                continue
+            } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break
+            } else {
+                state.writeError = sent < 0 ? errno : EPIPE
+                state.pendingWrite.removeAll()
+            }
+        }
+        if state.pendingWrite.isEmpty || state.writeError != nil {
+            if state.closeStdinAfterFlush && !state.stdinClosed {
+                state.stdinClosed = true
+                _ = shutdown(stdinFD, Int32(SHUT_WR))
+            }
+            if state.writeSourceRunning, let source = state.writeSource {
+                source.suspend()
+                state.writeSourceRunning = false
+            }
+        } else if !state.writeSourceRunning, let source = state.writeSource {
+            source.resume()
+            state.writeSourceRunning = true
+        }
+    }
+
+    private func startWriting() {
+        let source = DispatchSource.makeWriteSource(fileDescriptor: stdinFD, queue: queue)
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            lock.withLock { flushLocked() }
+        }
+        let fd = stdinFD
+        source.setCancelHandler { close(fd) }
+        // Runs while writes are pending: its first event finds none and suspends it.
+        lock.withLock {
+            state.writeSource = source
+            state.writeSourceRunning = true
+        }
+        source.resume()
+    }
+
+    // MARK: - Reading
+
+    private func startReading(_ fd: Int32, isStdout: Bool) {
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        source.setEventHandler { [weak self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    self?.received(Data(buffer[0..<count]), isStdout: isStdout)
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    return
+                } else {
+                    // End of file (or a read error, treated alike).
+                    self?.closed(isStdout: isStdout)
+                    return
+                }
+            }
+        }
+        source.setCancelHandler { close(fd) }
+        lock.withLock {
+            if isStdout { state.stdoutSource = source } else { state.stderrSource = source }
+        }
+        source.resume()
+    }
+
+    private func received(_ data: Data, isStdout: Bool) {
+        lock.withLock {
+            guard isStdout else {
+                state.stderrTail.append(data)
+                if state.stderrTail.count > 2 * stderrTailBytes { state.stderrTail = Data(state.stderrTail.suffix(stderrTailBytes)) }
+                return
+            }
+            guard !state.oversized else { return }
+            var rest = data[...]
+            while let newline = rest.firstIndex(of: UInt8(ascii: "\n")) {
+                state.partial.append(contentsOf: rest[rest.startIndex..<newline])
+                rest = rest[rest.index(after: newline)...]
+                if state.partial.count > maxLineBytes { break }
+                var line = state.partial
+                state.partial = Data()
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { state.lines.append(line) }
+            }
+            state.partial.append(contentsOf: rest)
+            if state.partial.count > maxLineBytes {
+                state.oversized = true
+                state.partial = Data()
+            }
+        }
+        wakeLineWaiter()
+    }
+
+    private func closed(isStdout: Bool) {
+        let settle = lock.withLock { () -> Bool in
+            // Stop watching the stream; the cancel handler closes it.
+            if isStdout {
+                state.stdoutClosed = true
+                state.stdoutSource?.cancel()
+                state.stdoutSource = nil
+            } else {
+                state.stderrClosed = true
+                state.stderrSource?.cancel()
+                state.stderrSource = nil
+            }
+            return isStdout
+        }
+        if settle { settleLater() }
+        wakeLineWaiter()
+        wakeExitWaitersIfDone()
+    }
+
+    private func exited(_ exit: Exit) {
+        lock.withLock { state.exit = exit }
+        settleLater()
+        wakeLineWaiter()
+        wakeExitWaitersIfDone()
+    }
+
+    /// Marks the end as settled after the drain period, so that output still in flight when the
+    /// program ended is read first, and a wait ends even if a leftover child keeps a stream open.
+    private func settleLater() {
+        queue.asyncAfter(deadline: .now() + drainSeconds) { [weak self] in
+            guard let self else { return }
+            lock.withLock { state.endSettled = true }
+            wakeLineWaiter()
+            wakeExitWaitersIfDone()
+        }
+    }
+
+    // MARK: - Waiting
+
+    /// Whether a line wait can end now, and how.
+    private func lineResultLocked() -> Result<Data, Failure>? {
+        if !state.lines.isEmpty { return .success(state.lines.removeFirst()) }
+        if state.oversized { return .failure(.oversized) }
+        let ended = state.stdoutClosed || state.exit != nil
+        let fullyDrained = state.stdoutClosed && state.stderrClosed && state.exit != nil
+        if ended && (fullyDrained || state.endSettled) { return .failure(.ended) }
+        return nil
+    }
+
+    private func wakeLineWaiter() {
+        let resume = lock.withLock { () -> (CheckedContinuation<Result<Data, Failure>, Never>, Result<Data, Failure>)? in
+            guard let waiter = state.lineWaiter, let result = lineResultLocked() else { return nil }
+            state.lineWaiter = nil
+            return (waiter.continuation, result)
+        }
+        if let (continuation, result) = resume { continuation.resume(returning: result) }
+    }
+
+    /// The next non-blank line of stdout (without its line end), or why there is none: the
+    /// program ended, wrote an oversized line, `seconds` passed, or the task was cancelled.
+    func nextLine(timeout seconds: Double) async -> Result<Data, Failure> {
+        let id = lock.withLock { () -> Int in
+            state.nextID += 1
+            return state.nextID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Data, Failure>, Never>) in
+                let ready = lock.withLock { () -> Result<Data, Failure>? in
+                    if let result = lineResultLocked() { return result }
+                    if Task.isCancelled { return .failure(.cancelled) }
+                    state.lineWaiter = (id, continuation)
+                    return nil
+                }
+                if let ready {
+                    continuation.resume(returning: ready)
+                } else {
+                    queue.asyncAfter(deadline: .now() + max(0, seconds)) { [weak self] in self?.endLineWait(id, with: .timedOut) }
+                }
+            }
+        } onCancel: {
+            endLineWait(id, with: .cancelled)
+        }
+    }
+
+    private func endLineWait(_ id: Int, with failure: Failure) {
+        let continuation = lock.withLock { () -> CheckedContinuation<Result<Data, Failure>, Never>? in
+            guard let waiter = state.lineWaiter, waiter.id == id else { return nil }
+            state.lineWaiter = nil
+            return waiter.continuation
+        }
+        continuation?.resume(returning: .failure(failure))
+    }
+
+    /// Done when the program has exited and its stdout and stderr are closed (or, after its
+    /// exit, the drain period passed).
+    private func doneLocked() -> Bool {
+        state.exit != nil && ((state.stdoutClosed && state.stderrClosed) || state.endSettled)
+    }
+
+    private func wakeExitWaitersIfDone() {
+        let waiters = lock.withLock { () -> [CheckedContinuation<Bool, Never>] in
+            guard doneLocked() else { return [] }
+            defer { state.exitWaiters = [] }
+            return state.exitWaiters.map(\.continuation)
+        }
+        for waiter in waiters { waiter.resume(returning: true) }
+    }
+
+    /// Waits up to `seconds` for the program to exit. Returns whether it has.
+    /// Not cancellable: teardown must finish.
+    func waitForExit(upTo seconds: Double) async -> Bool {
+        let id = lock.withLock { () -> Int in
+            state.nextID += 1
+            return state.nextID
+        }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let done = lock.withLock { () -> Bool in
+                if doneLocked() { return true }
+                state.exitWaiters.append((id, continuation))
+                return false
+            }
+            if done {
+                continuation.resume(returning: true)
+            } else {
+                queue.asyncAfter(deadline: .now() + max(0, seconds)) { [weak self] in
+                    guard let self else { return }
+                    let expired = lock.withLock { () -> CheckedContinuation<Bool, Never>? in
+                        guard let index = state.exitWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+                        return state.exitWaiters.remove(at: index).continuation
+                    }
+                    expired?.resume(returning: lock.withLock { state.exit != nil })
+                }
+            }
+        }
+    }
+
+    /// Sends `signal` to the program's process group and the program, only while it is known to
+    /// be running (so a reused pid is never hit).
+    func sendSignal(_ signal: Int32) {
+        lock.withLock {
+            guard state.exit == nil, state.pid > 0 else { return }
+            _ = kill(-state.pid, signal)
+            _ = kill(state.pid, signal)
+        }
+    }
+
+    /// Stops the program: closes its stdin and waits `grace` seconds for it to exit, then sends
+    /// `SIGTERM` to its process group, waits `grace` again, then `SIGKILL`. Returns once it has
+    /// exited (or, in the worst case, a few seconds after `SIGKILL`).
+    func stop(grace: Double) async {
+        closeStdin()
+        if grace > 0, await waitForExit(upTo: grace) { return releaseStreams() }
+        sendSignal(SIGTERM)
+        if await waitForExit(upTo: max(grace, 0.2)) { return releaseStreams() }
+        sendSignal(SIGKILL)
+        _ = await waitForExit(upTo: 5)
+        releaseStreams()
+    }
+
+    /// Kills the program's process group at once and waits for the exit (a few seconds at most).
+    func forceKill() async {
+        sendSignal(SIGKILL)
+        _ = await waitForExit(upTo: 5)
+        releaseStreams()
+    }
+
+    /// Stops reading and writing and closes our ends of the streams.
+    private func releaseStreams() {
+        lock.withLock { cancelSourcesLocked() }
+    }
+
+    /// Cancels the dispatch sources (their cancel handlers close the descriptors).
+    private func cancelSourcesLocked() {
+        if let write = state.writeSource {
+            // A suspended source must be resumed before it is cancelled and released.
+            if !state.writeSourceRunning { write.resume() }
+            state.writeSourceRunning = true
+            state.stdinClosed = true
+            state.pendingWrite = Data()
+            write.cancel()
+            state.writeSource = nil
+        }
+        state.stdoutSource?.cancel()
+        state.stderrSource?.cancel()
+        state.stdoutSource = nil
+        state.stderrSource = nil
+    }
+}

@@ -1,0 +1,128 @@
+import AsyncHTTPClient
+import CollabBenchCore
+import Foundation
+import NIOCore
+import Synchronization
+
+/// A model behind Anthropic's Messages API (`POST <base>/messages`), named
+/// `anthropic/<model>[@base_url]`.
+///
+/// The key (from `ANTHROPIC_API_KEY`) is sent as `x-api-key` with `anthropic-version: 2023-06-01`.
+/// How a ``ChatRequest`` maps onto the API:
+/// - system messages become the top-level `system` field (joined by a blank line); consecutive
+///   user or assistant messages are merged so the roles alternate;
+/// - `max_tokens` is required by the API: 1024 when the request sets none; `temperature` and
+///   `top_p` are sent as given. Newer Claude models refuse both together: after such a refusal
+///   the client drops `top_p` (keeping `temperature`) for that request and every later one;
+/// - `seed` is not sent (the API has none);
+/// - structured output: the API has no `response_format`, so a request with one gets an
+///   instruction appended to its system prompt asking for one JSON object following the schema
+///   (``AnthropicWire/structuredOutputInstruction``); the reply is then read like any other.
+///
+/// The reply is the concatenation of the `text` content blocks; usage comes from
+/// `usage.input_tokens`/`output_tokens`; the finish reason is the API's `stop_reason`
+/// (`end_turn`, `max_tokens`, …). Retries 429, 529 (overloaded), other 5xx, connection failures,
+/// timeouts and malformed replies like ``OpenAIChatModel`` (same ``RetryPolicy``, honouring
+/// `Retry-After`); 401/403 is an authentication error; any other 4xx fails at once with the
+/// API's `error.message`.
+public final class AnthropicChatModel: ChatModel {
+    public let spec: ModelSpec
+    private let http: HTTPClient
+    private let apiKey: String?
+    private let retry: RetryPolicy
+    private let requestTimeout: TimeAmount
+    private let limiter: AsyncLimiter
+    private let endpoint: String
+    /// False once the model refused `temperature` and `top_p` together.
+    private let sendTopP = Mutex(true)
+
+    /// The API's base URL.
+    public static let defaultBaseURL = "https://api.anthropic.com/v1"
+
+    /// The environment variable holding the key.
+    public static let apiKeyVariable = "ANTHROPIC_API_KEY"
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - spec: The model (`anthropic/<model>[@base_url]`).
+    ///   - http: A shared HTTP client; its owner shuts it down.
+    ///   - apiKey: The key sent as `x-api-key`, if any (from the environment; never stored).
+    ///   - retry: Retry policy.
+    ///   - requestTimeoutSeconds: Deadline of one HTTP attempt.
+    ///   - maxInFlight: Calls in flight at most through this client.
+    public init(
+        spec: ModelSpec, http: HTTPClient, apiKey: String?, retry: RetryPolicy = .init(),
+        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64
+    ) {
+        self.spec = spec
+        self.http = http
+        self.apiKey = apiKey
+        self.retry = retry
+        self.requestTimeout = .milliseconds(Int64(requestTimeoutSeconds * 1000))
+        self.limiter = AsyncLimiter(limit: maxInFlight)
+        self.endpoint = (spec.baseURL ?? Self.defaultBaseURL) + "/messages"
+    }
+
+    /// The headers every Anthropic request carries: the key (when set) and the API version.
+    static func headers(apiKey: String?) -> [(String, String)] {
+        var headers = [("anthropic-version", AnthropicWire.apiVersion)]
+        if let apiKey { headers.append(("x-api-key", apiKey)) }
+        return headers
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        try await limiter.withSlot { try await self.completeWithRetries(request) }
+    }
+
+    private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {
+        let started = ContinuousClock.now
+        let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
+            await attemptOnce(request)
+        }
+        var completion = result.value
+        completion.latencySeconds = ModelHTTP.seconds(since: started)
+        completion.attempts = result.attempts
+        return completion
+    }
+
+    private func attemptOnce(_ request: ChatRequest) async -> AttemptOutcome<ChatCompletion> {
+        let where_ = "model server \(spec)"
+        let topP = sendTopP.withLock { $0 }
+        let body: Data
+        do {
+            body = try AnthropicWire.encode(request, model: spec.model, sendTopP: topP)
+        } catch {
+            return .fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)"))
+        }
+        let reply: ModelHTTP.Reply
+        switch await ModelHTTP.post(endpoint, body: body, headers: Self.headers(apiKey: apiKey), http: http, timeout: requestTimeout, where: where_) {
+        case .success(let r): reply = r
+        case .failure(let failure): return failure.outcome()
+        }
+        let status = reply.status
+        guard status == 200 else {
+            let (message, _) = AnthropicWire.errorMessage(from: reply.body)
+            let text = "\(where_) answered HTTP \(status): \(message)"
+            if ModelHTTP.isRetryable(status: status) {
+                return .retryable(CollabBenchError(.modelHTTPError, text), retryAfter: reply.retryAfter)
+            }
+            switch status {
+            case 401, 403:
+                return .fatal(CollabBenchError(.modelAuthentication, "\(text) (check the API key in \(Self.apiKeyVariable))"))
+            case 400 where topP && request.sampling.temperature != nil && request.sampling.topP != nil
+                && AnthropicWire.refusesTemperatureWithTopP(message):
+                sendTopP.withLock { $0 = false }
+                return .rephrased
+            case _ where (status == 400 || status == 413) && AnthropicWire.isContextLength(message):
+                return .fatal(CollabBenchError(.modelContextLength, text))
+            default:
+                return .fatal(CollabBenchError(.modelHTTPError, text))
+            }
+        }
+        guard let completion = AnthropicWire.completion(from: reply.body) else {
+            let start = String(decoding: reply.body.prefix(200), as: UTF8.self)
+            return .retryable(CollabBenchError(.modelMalformedReply, "\(where_) sent a reply that is not a Messages API reply: \(start)"), retryAfter: nil)
+        }
+        return .success(completion)
+    }
+}

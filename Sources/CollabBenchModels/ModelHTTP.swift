@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import CollabBenchCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP exchange shared by the model clients: one POST, transport failures classified for
+/// the ``RetryLoop``, and the status codes every provider treats alike.
+enum ModelHTTP {
+    /// A reply that arrived (any status).
+    struct Reply: Sendable {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: Data
+
+        /// The server's `Retry-After`, in seconds.
+        var retryAfter: Double? { RetryPolicy.parseRetryAfter(headers.first(name: "Retry-After")) }
+    }
+
+    /// A transport failure: no reply arrived.
+    struct Failure: Error {
+        var error: CollabBenchError
+        /// False when the task was cancelled.
+        var retryable: Bool
+
+        /// The failure as the retry loop sees it.
+        func outcome<Value: Sendable>() -> AttemptOutcome<Value> {
+            retryable ? .retryable(error, retryAfter: nil) : .fatal(error)
+        }
+    }
+
+    /// Largest reply body read, in bytes.
+    static let maxBodyBytes = 64 << 20
+
+    /// POSTs `body` as JSON to `url` with `headers`.
+    /// - Parameter where_: Names the server in error messages (`model server openai/x@…`).
+    /// - Returns: The reply whatever its status, or a retryable failure for a timeout or a
+    ///   connection failure, a final one when the task was cancelled.
+    static func post(
+        _ url: String, body: Data, headers: [(String, String)], http: HTTPClient, timeout: TimeAmount, where where_: String
+    ) async -> Result<Reply, Failure> {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            let collected = try await response.body.collect(upTo: maxBodyBytes)
+            return .success(Reply(status: Int(response.status.code), headers: response.headers, body: Data(collected.readableBytesView)))
+        } catch is CancellationError {
+            return .failure(Failure(error: CollabBenchError(.modelTimeout, "\(where_): cancelled"), retryable: false))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return .failure(Failure(
+                error: CollabBenchError(.modelTimeout, "\(where_): no reply within \(timeout.nanoseconds / 1_000_000_000) s"), retryable: true))
+        } catch {
+            return .failure(Failure(error: CollabBenchError(.modelUnreachable, "cannot reach \(where_): \(describe(error))"), retryable: true))
+        }
+    }
+
+    /// Whether a status is worth retrying: rate limits, request timeouts, server errors (which
+    /// include Anthropic's 529 "overloaded").
+    static func isRetryable(status: Int) -> Bool {
+        status == 429 || status == 408 || (500...599).contains(status)
+    }
+
+    /// Seconds since `start`.
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// A short description of a transport error.
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("connectTimeout") { return "connection timed out" }
+        if text.contains("remoteConnectionClosed") { return "the server closed the connection" }
+        return text
+    }
+}

@@ -1,0 +1,44 @@
+import CollabBenchCore
+import Foundation
+import GRDB
+
+extension ResultStore: ResponseCaching {
+    public func cachedCompletion(forKey key: String) throws -> ChatCompletion? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM response_cache WHERE key = ?", arguments: [key]).map { row in
+                let prompt: Int? = row["prompt_tokens"]
+                let completion: Int? = row["completion_tokens"]
+                return ChatCompletion(
+                    text: row["text"], finishReason: row["finish_reason"],
+                    usage: prompt.map { TokenUsage(promptTokens: $0, completionTokens: completion ?? 0) },
+                    servedModel: row["served_model"])
+            }
+        }
+    }
+
+    public func storeCompletion(_ completion: ChatCompletion, forKey key: String, model: String) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO response_cache (key, model, text, finish_reason, prompt_tokens, completion_tokens, served_model, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    key, model, completion.text, completion.finishReason, completion.usage?.promptTokens,
+                    completion.usage?.completionTokens, completion.servedModel, ISO8601DateFormatter().string(from: Date()),
+                ])
+        }
+    }
+
+    /// Number of cached replies.
+    public func cachedResponseCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM response_cache") ?? 0 }
+    }
+}
+
+extension ResultStore {
+    /// Deletes every run and conversation but keeps the response cache (benchmarks of replay).
+    public func forgetConversations() throws {
+        try write { db in try db.execute(sql: "DELETE FROM runs") }
+    }
+}

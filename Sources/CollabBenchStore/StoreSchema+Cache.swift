@@ -1,0 +1,24 @@
+import GRDB
+
+extension StoreSchema {
+    /// v2: the response cache, and a configuration hash per run so a re-run can resume it.
+    static func registerCacheAndResume(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-cache-resume") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN config_hash TEXT NOT NULL DEFAULT '';
+                CREATE INDEX runs_by_config ON runs(config_hash);
+                CREATE TABLE response_cache (
+                    key TEXT PRIMARY KEY,
+                    model TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    finish_reason TEXT,
+                    prompt_tokens INTEGER,
+                    completion_tokens INTEGER,
+                    served_model TEXT,
+                    created_at TEXT NOT NULL
+                );
+                UPDATE meta SET value = '2' WHERE key = 'schema_version';
+                """)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import CollabBenchCore
+import CollabBenchStore
+import CollabBenchTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Never lose work, never pay twice: kill -9 mid-run and resume; replay a run offline from the cache.
+@Suite(.serialized, .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+struct ResumeAndReplayTests {
+    /// A loopback server playing user, agent and judge, each reply after `delay`.
+    static func server(delay: Duration) async throws -> LoopbackOpenAIServer {
+        try await LoopbackOpenAIServer.start { request in
+            let first = request.messages.first?.content ?? ""
+            if first.contains("You are evaluating how well") { return .chat(#"{"thought":"ok","score":2}"#, delay: delay) }
+            if first.contains("You are playing a person") {
+                let done = (request.messages.last?.content ?? "").contains("Assistant:")
+                return .chat(done ? #"{"thought":"","message":"ok [[TERMINATE CHAT]]"}"# : #"{"thought":"","message":"help"}"#, delay: delay)
+            }
+            return .chat("Answer: \\boxed{15}", delay: delay)
+        }
+    }
+
+    func arguments(_ server: LoopbackOpenAIServer, db: String, extra: [String] = []) -> [String] {
+        ["run", "--pack", "math", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--concurrency", "2", "--name", "resumable",
+         "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress"] + extra
+    }
+
+    @Test func killedRunResumesWithoutLosingOrDuplicatingConversations() async throws {
+        let server = try await Self.server(delay: .milliseconds(150))
+        defer { Task { try? await server.stop() } }
+        let dir = try CLI.tempDir()
+        let db = dir + "/r.sqlite"
+        // Start a run and SIGKILL it once some conversations are stored.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary!)
+        process.arguments = arguments(server, db: db)
+        process.currentDirectoryURL = URL(fileURLWithPath: CLI.root)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var stored = 0
+        for _ in 0..<300 {
+            try await Task.sleep(for: .milliseconds(50))
+            if FileManager.default.fileExists(atPath: db), let store = try? ResultStore(path: db),
+                let run = try? store.runs().first {
+                stored = (try? store.finishedKeys(runID: run.id).count) ?? 0
+                if stored >= 2 { break }
+            }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(stored >= 2)
+
+        let store = try ResultStore(path: db)
+        #expect(try store.integrityCheck() == "ok")
+        let runID = try #require(try store.runs().first?.id)
+        let before = try store.finishedKeys(runID: runID)
+        #expect(before.count < 6)
+
+        // The same command continues the run.
+        let again = try await CLI.run(arguments(server, db: db))
+        #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+        #expect(again.stdout.contains("Continuing run resumable"))
+        let reopened = try ResultStore(path: db)
+        #expect(try reopened.runs().count == 1)
+        let conversations = try reopened.conversationScores(runID: runID)
+        #expect(conversations.count == 6)
+        #expect(Set(conversations.map(\.taskID)).count == 6)
+        #expect(try reopened.run(runID)?.status == "completed")
+        #expect(try reopened.integrityCheck() == "ok")
+
+        // Once complete, the same command does nothing; a changed configuration is refused by name.
+        let third = try await CLI.run(arguments(server, db: db))
+        #expect(third.status == 0)
+        #expect(third.stdout.contains("already complete"))
+        let changed = try await CLI.run(arguments(server, db: db, extra: ["--seed", "7"]))
+        #expect(changed.status != 0)
+        #expect(changed.stderr.contains("seed: 42 → 7"), "\(changed.stderr)")
+    }
+
+    @Test func cachedRunReplaysOfflineWithIdenticalScores() async throws {
+        let server = try await Self.server(delay: .zero)
+        let dir = try CLI.tempDir()
+        let db = dir + "/r.sqlite"
+        let first = try await CLI.run(arguments(server, db: db))
+        #expect(first.status == 0, "\(first.stderr)")
+        let calls = server.requests.count
+        try await server.stop()
+        // The server is gone: a read-only replay must answer every call from the cache.
+        let replay = try await CLI.run(arguments(server, db: db, extra: ["--cache", "read-only", "--force-new"]))
+        #expect(replay.status == 0, "\(replay.stdout) \(replay.stderr)")
+        #expect(calls > 0)
+        let store = try ResultStore(path: db)
+        let runs = try store.runs()
+        #expect(runs.count == 2)
+        let a = try store.conversationScores(runID: runs[0].id).sorted { $0.taskID < $1.taskID }
+        let b = try store.conversationScores(runID: runs[1].id).sorted { $0.taskID < $1.taskID }
+        #expect(a.map { $0.scores.mapValues(\.value) } == b.map { $0.scores.mapValues(\.value) })
+    }
+
+    @Test func shardsMergeIntoOneCompleteRun() async throws {
+        let server = try await Self.server(delay: .zero)
+        defer { Task { try? await server.stop() } }
+        let dir = try CLI.tempDir()
+        for i in 0..<2 {
+            let out = try await CLI.run(arguments(server, db: dir + "/shard\(i).sqlite", extra: ["--shard", "\(i)/2"]))
+            #expect(out.status == 0, "\(out.stderr)")
+        }
+        let merged = try await CLI.run(["merge", dir + "/shard0.sqlite", dir + "/shard1.sqlite", dir + "/shard0.sqlite", "--into", dir + "/all.sqlite"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout.contains("0 conversations added, 3 already present"))
+        let store = try ResultStore(path: dir + "/all.sqlite")
+        let runs = try store.runs()
+        #expect(runs.count == 1)
+        #expect(runs.first?.status == "completed")
+        #expect(try store.conversationScores(runID: runs[0].id).count == 6)
+    }
+}
