@@ -13,16 +13,23 @@ import Foundation
 /// One running agent program and its three standard streams, for ``SubprocessAgent``.
 ///
 /// The program runs as `/bin/sh -c <command>`, leader of its own process group (Foundation's
-/// `Process` starts it that way), so stopping it reaches everything it started. Nothing here
-/// blocks a thread: stdin is a non-blocking socket written with `MSG_NOSIGNAL` (a dead reader
-/// yields `EPIPE`, never a `SIGPIPE` that would kill CollabBench), stdout and stderr are
-/// non-blocking pipes drained by dispatch read sources, the exit is reported by the process's
-/// termination handler (Foundation reaps the child), and waits are continuations woken by those
-/// events or by timers. stdout is split into lines, a line longer than the cap is an error;
+/// `Process` starts it that way), so signals reach everything it started. No task or cooperative
+/// thread ever blocks: one I/O thread per program `poll`s its stdout and stderr (non-blocking
+/// pipes) and its stdin (a non-blocking socket written with `MSG_NOSIGNAL`, so a dead reader
+/// yields `EPIPE`, never a `SIGPIPE` that would kill CollabBench); the exit is reported by the
+/// process's termination handler (Foundation reaps the child); waits are continuations woken by
+/// those events or by timers. stdout is split into lines, a line longer than the cap is an error;
 /// stderr keeps only its last bytes.
 ///
+/// Why not dispatch read/write sources: on Linux, libdispatch's epoll bookkeeping crashes under
+/// concurrent registration and teardown of fd sources (swift-corelibs-libdispatch issue 949), which
+/// is exactly what many short-lived agent processes do.
+///
+/// The I/O thread holds the object until ``stop(grace:)``, ``forceKill()`` or ``abandon()`` ends it.
+///
 /// `@unchecked Sendable`: every mutable property lives in `state`, read and written only under
-/// `lock`; the dispatch sources' handlers run on `queue` and take the lock too.
+/// `lock`; the descriptors are closed only by the I/O thread (stdin and the wake pipe under `lock`,
+/// since callers write to them under `lock` too).
 final class AgentProcess: @unchecked Sendable {
     /// Why a wait for a line ended without one.
     enum Failure: Error, Sendable, Equatable {
@@ -58,24 +65,28 @@ final class AgentProcess: @unchecked Sendable {
         var endSettled = false
         var stderrTail = Data()
         var pendingWrite = Data()
-        var writeSourceRunning = false
         var closeStdinAfterFlush = false
-        var stdinClosed = false
+        var stdinShut = false
         var writeError: Int32?
+        /// The I/O thread should end.
+        var stopping = false
+        /// The I/O thread closed stdin and the wake pipe.
+        var ioClosed = false
         var lineWaiter: (id: Int, continuation: CheckedContinuation<Result<Data, Failure>, Never>)?
         var exitWaiters: [(id: Int, continuation: CheckedContinuation<Bool, Never>)] = []
         var nextID = 0
-        var stdoutSource: (any DispatchSourceRead)?
-        var stderrSource: (any DispatchSourceRead)?
-        var writeSource: (any DispatchSourceWrite)?
     }
 
     private let lock = NSLock()
     private var state = State()
-    private let queue: DispatchQueue
+    private let timers = DispatchQueue(label: "collabbench.agent-process.timers")
     private let maxLineBytes: Int
     private let stderrTailBytes: Int
     private let stdinFD: Int32
+    private let stdoutFD: Int32
+    private let stderrFD: Int32
+    private let wakeReadFD: Int32
+    private let wakeWriteFD: Int32
     /// Seconds to wait after the program ends for the rest of its output.
     private let drainSeconds = 0.5
 
@@ -88,10 +99,10 @@ final class AgentProcess: @unchecked Sendable {
     /// The last bytes of its stderr, as text.
     var stderrTail: String { lock.withLock { String(decoding: state.stderrTail, as: UTF8.self) } }
 
-    /// Why the last write to stdin failed, if one did.
+    /// Why a write to its stdin failed, if one did.
     var writeError: Int32? { lock.withLock { state.writeError } }
 
-    /// Starts `/bin/sh -c command`.
+    /// Starts `/bin/sh -c command` and its I/O thread.
     /// - Parameters:
     ///   - command: The shell command.
     ///   - environment: The program's whole environment.
@@ -100,29 +111,36 @@ final class AgentProcess: @unchecked Sendable {
     ///   - stderrTailBytes: stderr bytes kept (the last ones).
     /// - Throws: ``CollabBenchError`` (`.agentFailed`) when the program cannot be started.
     init(command: String, environment: [String: String], workingDirectory: String?, maxLineBytes: Int, stderrTailBytes: Int) throws {
-        self.queue = DispatchQueue(label: "collabbench.agent-process")
         self.maxLineBytes = maxLineBytes
-        self.stderrTailBytes = stderrTailBytes
+        self.stderrTailBytes = max(1, stderrTailBytes)
 
         var stdinPair: [Int32] = [-1, -1]
         var stdoutPipe: [Int32] = [-1, -1]
         var stderrPipe: [Int32] = [-1, -1]
+        var wakePipe: [Int32] = [-1, -1]
         func closeAll() {
-            for fd in stdinPair + stdoutPipe + stderrPipe where fd >= 0 { close(fd) }
+            for fd in stdinPair + stdoutPipe + stderrPipe + wakePipe where fd >= 0 { close(fd) }
         }
         #if canImport(Darwin)
             let streamType = SOCK_STREAM
         #else
             let streamType = Int32(SOCK_STREAM.rawValue)
         #endif
-        guard socketpair(AF_UNIX, streamType, 0, &stdinPair) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
+        guard socketpair(AF_UNIX, streamType, 0, &stdinPair) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0, pipe(&wakePipe) == 0
+        else {
             let error = String(cString: strerror(errno))
             closeAll()
             throw CollabBenchError(.agentFailed, "cannot create pipes for agent command '\(command)': \(error)")
         }
-        for fd in stdinPair + stdoutPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        for fd in [stdinPair[0], stdoutPipe[0], stderrPipe[0]] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        for fd in stdinPair + stdoutPipe + stderrPipe + wakePipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        for fd in [stdinPair[0], stdoutPipe[0], stderrPipe[0], wakePipe[0], wakePipe[1]] {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        }
         stdinFD = stdinPair[0]
+        stdoutFD = stdoutPipe[0]
+        stderrFD = stderrPipe[0]
+        wakeReadFD = wakePipe[0]
+        wakeWriteFD = wakePipe[1]
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -147,42 +165,119 @@ final class AgentProcess: @unchecked Sendable {
         close(stderrPipe[1])
         let pid = process.processIdentifier
         lock.withLock { state.pid = pid }
-        startReading(stdoutPipe[0], isStdout: true)
-        startReading(stderrPipe[0], isStdout: false)
-        startWriting()
+        let thread = Thread { [self] in runIOLoop() }
+        thread.name = "collabbench-agent-\(pid)"
+        thread.start()
     }
 
-    deinit {
-        // A process nobody stops any more (its owner was dropped): kill it; Foundation reaps it.
-        if state.exit == nil && state.pid > 0 {
-            _ = kill(-state.pid, SIGKILL)
-            _ = kill(state.pid, SIGKILL)
+    // MARK: - The I/O thread
+
+    /// Polls the streams until asked to stop, then closes every descriptor.
+    private func runIOLoop() {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var stdoutOpen = true
+        var stderrOpen = true
+
+        /// Reads what `fd` has (a bounded amount, so a flood cannot starve the stop check).
+        /// Returns false at end of file.
+        func drain(_ fd: Int32, isStdout: Bool) -> Bool {
+            for _ in 0..<16 {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    received(Data(buffer[0..<count]), isStdout: isStdout)
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    return true
+                } else {
+                    // End of file (or a read error, treated alike).
+                    close(fd)
+                    closed(isStdout: isStdout)
+                    return false
+                }
+            }
+            return true
         }
-        cancelSourcesLocked()
+
+        while true {
+            let (stopping, wantsWrite) = lock.withLock {
+                (state.stopping, !state.pendingWrite.isEmpty && !state.stdinShut && state.writeError == nil)
+            }
+            if stopping { break }
+            var fds = [pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0)]
+            if stdoutOpen { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
+            if stderrOpen { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
+            if wantsWrite { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
+            let ready = poll(&fds, nfds_t(fds.count), -1)
+            if ready < 0 {
+                if errno != EINTR { usleep(10_000) }
+                continue
+            }
+            for entry in fds where entry.revents != 0 {
+                switch entry.fd {
+                case wakeReadFD:
+                    while buffer.withUnsafeMutableBytes({ read(wakeReadFD, $0.baseAddress, $0.count) }) > 0 {}
+                case stdoutFD:
+                    stdoutOpen = drain(stdoutFD, isStdout: true)
+                case stderrFD:
+                    stderrOpen = drain(stderrFD, isStdout: false)
+                default:
+                    lock.withLock { flushLocked() }
+                }
+            }
+        }
+        if stdoutOpen { close(stdoutFD) }
+        if stderrOpen { close(stderrFD) }
+        lock.withLock {
+            state.ioClosed = true
+            state.stdinShut = true
+            state.pendingWrite = Data()
+            close(stdinFD)
+            close(wakeReadFD)
+            close(wakeWriteFD)
+        }
+    }
+
+    /// Wakes the I/O thread (to poll for writing, or to stop). Call under `lock`.
+    private func wakeLocked() {
+        guard !state.ioClosed else { return }
+        var byte: UInt8 = 1
+        _ = write(wakeWriteFD, &byte, 1)
+    }
+
+    /// Asks the I/O thread to close the streams and end.
+    private func stopIO() {
+        lock.withLock {
+            state.stopping = true
+            wakeLocked()
+        }
     }
 
     // MARK: - Writing
 
     /// Queues `data` for the program's stdin; returns at once.
-    func write(_ data: Data) {
+    func enqueue(_ data: Data) {
         lock.withLock {
-            guard !state.stdinClosed, !state.closeStdinAfterFlush, state.writeError == nil else { return }
+            guard !state.stdinShut, !state.closeStdinAfterFlush, state.writeError == nil, !state.ioClosed else { return }
             state.pendingWrite.append(data)
             flushLocked()
+            if !state.pendingWrite.isEmpty { wakeLocked() }
         }
     }
 
     /// Closes the program's stdin once everything queued is written, so it reads end of file.
     func closeStdin() {
         lock.withLock {
-            guard !state.stdinClosed else { return }
+            guard !state.stdinShut else { return }
             state.closeStdinAfterFlush = true
             flushLocked()
         }
     }
 
-    /// Writes what stdin accepts now; the write source continues when it has room again.
+    /// Writes what stdin accepts now (non-blocking); the I/O thread writes the rest when there is
+    /// room. Call under `lock`.
     private func flushLocked() {
+        guard !state.ioClosed, !state.stdinShut else { return }
         while !state.pendingWrite.isEmpty && state.writeError == nil {
             let sent = state.pendingWrite.withUnsafeBytes { raw -> Int in
                 send(stdinFD, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
@@ -198,64 +293,13 @@ final class AgentProcess: @unchecked Sendable {
                 state.pendingWrite.removeAll()
             }
         }
-        if state.pendingWrite.isEmpty || state.writeError != nil {
-            if state.closeStdinAfterFlush && !state.stdinClosed {
-                state.stdinClosed = true
-                _ = shutdown(stdinFD, Int32(SHUT_WR))
-            }
-            if state.writeSourceRunning, let source = state.writeSource {
-                source.suspend()
-                state.writeSourceRunning = false
-            }
-        } else if !state.writeSourceRunning, let source = state.writeSource {
-            source.resume()
-            state.writeSourceRunning = true
+        if state.closeStdinAfterFlush && (state.pendingWrite.isEmpty || state.writeError != nil) {
+            state.stdinShut = true
+            _ = shutdown(stdinFD, Int32(SHUT_WR))
         }
-    }
-
-    private func startWriting() {
-        let source = DispatchSource.makeWriteSource(fileDescriptor: stdinFD, queue: queue)
-        source.setEventHandler { [weak self] in
-            guard let self else { return }
-            lock.withLock { flushLocked() }
-        }
-        let fd = stdinFD
-        source.setCancelHandler { close(fd) }
-        // Runs while writes are pending: its first event finds none and suspends it.
-        lock.withLock {
-            state.writeSource = source
-            state.writeSourceRunning = true
-        }
-        source.resume()
     }
 
     // MARK: - Reading
-
-    private func startReading(_ fd: Int32, isStdout: Bool) {
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        source.setEventHandler { [weak self] in
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count > 0 {
-                    self?.received(Data(buffer[0..<count]), isStdout: isStdout)
-                } else if count < 0 && errno == EINTR {
-                    continue
-                } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                    return
-                } else {
-                    // End of file (or a read error, treated alike).
-                    self?.closed(isStdout: isStdout)
-                    return
-                }
-            }
-        }
-        source.setCancelHandler { close(fd) }
-        lock.withLock {
-            if isStdout { state.stdoutSource = source } else { state.stderrSource = source }
-        }
-        source.resume()
-    }
 
     private func received(_ data: Data, isStdout: Bool) {
         lock.withLock {
@@ -285,20 +329,10 @@ final class AgentProcess: @unchecked Sendable {
     }
 
     private func closed(isStdout: Bool) {
-        let settle = lock.withLock { () -> Bool in
-            // Stop watching the stream; the cancel handler closes it.
-            if isStdout {
-                state.stdoutClosed = true
-                state.stdoutSource?.cancel()
-                state.stdoutSource = nil
-            } else {
-                state.stderrClosed = true
-                state.stderrSource?.cancel()
-                state.stderrSource = nil
-            }
-            return isStdout
+        lock.withLock {
+            if isStdout { state.stdoutClosed = true } else { state.stderrClosed = true }
         }
-        if settle { settleLater() }
+        if isStdout { settleLater() }
         wakeLineWaiter()
         wakeExitWaitersIfDone()
     }
@@ -313,7 +347,7 @@ final class AgentProcess: @unchecked Sendable {
     /// Marks the end as settled after the drain period, so that output still in flight when the
     /// program ended is read first, and a wait ends even if a leftover child keeps a stream open.
     private func settleLater() {
-        queue.asyncAfter(deadline: .now() + drainSeconds) { [weak self] in
+        timers.asyncAfter(deadline: .now() + drainSeconds) { [weak self] in
             guard let self else { return }
             lock.withLock { state.endSettled = true }
             wakeLineWaiter()
@@ -360,7 +394,7 @@ final class AgentProcess: @unchecked Sendable {
                 if let ready {
                     continuation.resume(returning: ready)
                 } else {
-                    queue.asyncAfter(deadline: .now() + max(0, seconds)) { [weak self] in self?.endLineWait(id, with: .timedOut) }
+                    timers.asyncAfter(deadline: .now() + max(0, seconds)) { [weak self] in self?.endLineWait(id, with: .timedOut) }
                 }
             }
         } onCancel: {
@@ -392,8 +426,8 @@ final class AgentProcess: @unchecked Sendable {
         for waiter in waiters { waiter.resume(returning: true) }
     }
 
-    /// Waits up to `seconds` for the program to exit. Returns whether it has.
-    /// Not cancellable: teardown must finish.
+    /// Waits up to `seconds` for the program to exit (and its output to drain). Returns whether
+    /// it has exited. Not cancellable: teardown must finish.
     func waitForExit(upTo seconds: Double) async -> Bool {
         let id = lock.withLock { () -> Int in
             state.nextID += 1
@@ -408,7 +442,7 @@ final class AgentProcess: @unchecked Sendable {
             if done {
                 continuation.resume(returning: true)
             } else {
-                queue.asyncAfter(deadline: .now() + max(0, seconds)) { [weak self] in
+                timers.asyncAfter(deadline: .now() + max(0, seconds)) { [weak self] in
                     guard let self else { return }
                     let expired = lock.withLock { () -> CheckedContinuation<Bool, Never>? in
                         guard let index = state.exitWaiters.firstIndex(where: { $0.id == id }) else { return nil }
@@ -419,6 +453,8 @@ final class AgentProcess: @unchecked Sendable {
             }
         }
     }
+
+    // MARK: - Ending
 
     /// Sends `signal` to the program's process group and the program, only while it is known to
     /// be running (so a reused pid is never hit).
@@ -431,44 +467,29 @@ final class AgentProcess: @unchecked Sendable {
     }
 
     /// Stops the program: closes its stdin and waits `grace` seconds for it to exit, then sends
-    /// `SIGTERM` to its process group, waits `grace` again, then `SIGKILL`. Returns once it has
-    /// exited (or, in the worst case, a few seconds after `SIGKILL`).
+    /// `SIGTERM` to its process group, waits `grace` again (at least 0.2 s), then `SIGKILL`.
+    /// Returns once it has exited (or, in the worst case, a few seconds after `SIGKILL`).
     func stop(grace: Double) async {
         closeStdin()
-        if grace > 0, await waitForExit(upTo: grace) { return releaseStreams() }
+        if grace > 0, await waitForExit(upTo: grace) { return stopIO() }
         sendSignal(SIGTERM)
-        if await waitForExit(upTo: max(grace, 0.2)) { return releaseStreams() }
+        if await waitForExit(upTo: max(grace, 0.2)) { return stopIO() }
         sendSignal(SIGKILL)
         _ = await waitForExit(upTo: 5)
-        releaseStreams()
+        stopIO()
     }
 
     /// Kills the program's process group at once and waits for the exit (a few seconds at most).
     func forceKill() async {
         sendSignal(SIGKILL)
         _ = await waitForExit(upTo: 5)
-        releaseStreams()
+        stopIO()
     }
 
-    /// Stops reading and writing and closes our ends of the streams.
-    private func releaseStreams() {
-        lock.withLock { cancelSourcesLocked() }
-    }
-
-    /// Cancels the dispatch sources (their cancel handlers close the descriptors).
-    private func cancelSourcesLocked() {
-        if let write = state.writeSource {
-            // A suspended source must be resumed before it is cancelled and released.
-            if !state.writeSourceRunning { write.resume() }
-            state.writeSourceRunning = true
-            state.stdinClosed = true
-            state.pendingWrite = Data()
-            write.cancel()
-            state.writeSource = nil
-        }
-        state.stdoutSource?.cancel()
-        state.stderrSource?.cancel()
-        state.stdoutSource = nil
-        state.stderrSource = nil
+    /// Kills the program's process group and ends the I/O thread without waiting: for an owner
+    /// that goes away without stopping it. Foundation still reaps the process.
+    func abandon() {
+        sendSignal(SIGKILL)
+        stopIO()
     }
 }

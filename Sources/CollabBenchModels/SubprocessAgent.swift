@@ -204,6 +204,12 @@ final class AgentRunner: Sendable {
         self.environment = environment
     }
 
+    deinit {
+        // Dropped without ``stop(conversation:)`` (a session never closed, a per-run agent never
+        // shut down): do not leave the program running.
+        process.withLock { $0 }?.abandon()
+    }
+
     private var name: String { configuration.name }
 
     /// The running process, started if there is none.
@@ -233,7 +239,7 @@ final class AgentRunner: Sendable {
             } catch let error as CollabBenchError {
                 throw CollabBenchError(.agentFailed, "\(where_): \(error.message)")
             }
-            agent.write(line)
+            agent.enqueue(line)
             let outcome = await agent.nextLine(timeout: self.configuration.turnTimeoutSeconds)
             let text: Data
             switch outcome {
@@ -292,7 +298,7 @@ final class AgentRunner: Sendable {
 
     /// Tells the process that `conversation` is over (for a shared process; no answer expected).
     func end(conversation: String) {
-        process.withLock { $0 }?.write(SubprocessAgent.Wire.endLine(conversation: conversation))
+        process.withLock { $0 }?.enqueue(SubprocessAgent.Wire.endLine(conversation: conversation))
     }
 
     /// Stops the process, first telling it that `conversation` is over (when given).
@@ -301,7 +307,7 @@ final class AgentRunner: Sendable {
             defer { p = nil }
             return p
         }) else { return }
-        if let conversation { agent.write(SubprocessAgent.Wire.endLine(conversation: conversation)) }
+        if let conversation { agent.enqueue(SubprocessAgent.Wire.endLine(conversation: conversation)) }
         await agent.stop(grace: configuration.shutdownGraceSeconds)
     }
 

@@ -13,6 +13,8 @@ public struct RunSummary: Sendable, Hashable {
     /// Conversations found already stored (a resumed run) and not run again.
     public var alreadyStored: Int
     public var wallSeconds: Double
+    /// Quality of the judges and the simulated user in this invocation (conversations run now).
+    public var quality = RunQuality()
 
     /// Creates a summary.
     public init(runID: String, runName: String, conversations: Int, completed: Int, failed: Int, alreadyStored: Int, wallSeconds: Double) {
@@ -112,6 +114,7 @@ public struct BenchmarkRunner: Sendable {
 
         var completed = 0
         var failed = 0
+        var quality = RunQuality()
         do {
             try await withThrowingTaskGroup(of: (String, Transcript, [ScoreEntry]).self) { group in
                 var next = 0
@@ -123,6 +126,7 @@ public struct BenchmarkRunner: Sendable {
                 while next < items.count && next < max(1, configuration.concurrency) { startNext() }
                 while let (taskID, transcript, scores) = try await group.next() {
                     if transcript.endReason == .failed { failed += 1 } else { completed += 1 }
+                    quality.add(scores, taskMetric: pack.manifest.kind.metricName)
                     let metric = scores.first { $0.metric == pack.manifest.kind.metricName }
                     let detail = transcript.endReason == .failed
                         ? (transcript.failure ?? "failed")
@@ -139,9 +143,11 @@ public struct BenchmarkRunner: Sendable {
         }
         let stored = try store.finishedKeys(runID: runID).count
         try store.finishRun(id: runID, status: stored >= totalAcrossShards ? "completed" : "partial", at: Self.timestamp(Date()))
-        return RunSummary(
+        var summary = RunSummary(
             runID: runID, runName: runName, conversations: items.count, completed: completed, failed: failed,
             alreadyStored: planned.count - items.count, wallSeconds: Date().timeIntervalSince(started))
+        summary.quality = quality
+        return summary
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -42,7 +42,8 @@ struct GateCommand: AsyncParsableCommand {
             options = try GateArguments.parse(arguments)
         } catch {
             if GateArguments.exitCode(for: error) == .success {  // --help
-                print(GateArguments.helpMessage(columns: 100))
+                print(GateCommand.configuration.abstract + "\n")
+                print(GateArguments.helpMessage(columns: 100).replacingOccurrences(of: "USAGE: gate_arguments", with: "USAGE: collabbench gate"))
                 return
             }
             printError("collabbench gate: error: \(GateArguments.message(for: error).replacingOccurrences(of: "\n", with: " "))")

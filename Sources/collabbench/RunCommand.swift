@@ -159,6 +159,7 @@ struct RunCommand: AsyncParsableCommand {
                 }
                 let resumed = summary.alreadyStored > 0 ? " (\(summary.alreadyStored) already stored, kept)" : ""
                 print("Run \(summary.runName) (\(summary.runID)): \(summary.completed) conversations completed, \(summary.failed) failed\(resumed), in \(String(format: "%.1f", summary.wallSeconds)) s. Stored in \(db).")
+                if summary.quality.conversations > 0 { print("Quality: \(summary.quality.line)") }
                 print("See the results with: collabbench leaderboard --db \(db)")
                 if summary.failed > 0 && summary.completed == 0 && summary.alreadyStored == 0 { throw ExitCode.failure }
             } catch {

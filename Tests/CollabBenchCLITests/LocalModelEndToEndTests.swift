@@ -50,4 +50,28 @@ struct LocalModelEndToEndTests {
         #expect(rows?.count == 1)
         #expect(rows?.first?["conversations"] as? Int == 1)
     }
+
+    /// Issue 4's end-to-end: every paper metric on the real model, with judge and simulator quality
+    /// figures and no silent zeros.
+    @Test func collabllmProtocolProducesEveryPaperMetric() async throws {
+        let dir = try CLI.tempDir()
+        let db = dir + "/paper.sqlite"
+        let out = try await CLI.run([
+            "run", "--pack", "math", "--protocol", "collabllm", "--agent", model, "--db", db, "--limit", "1", "--max-exchanges", "1",
+            "--agent-max-tokens", "120", "--user-max-tokens", "120", "--tokenizer-dir", TokenizerFiles.directory!,
+        ])
+        #expect(out.status == 0, "stdout: \(out.stdout)\nstderr: \(out.stderr)")
+        #expect(out.stdout.contains("Quality: "))
+        let store = try ResultStore(path: db)
+        let run = try #require(try store.runs().first)
+        #expect(run.configJSON.contains("\"protocolName\":\"collabllm\""))
+        let c = try #require(try store.conversationScores(runID: run.id).first)
+        for metric in ["accuracy", "accuracy_symbolic", "tok_k", "itr", "sim_format_errors", "sim_early_stop", "sim_leak"] {
+            let entry = try #require(c.scores[metric], "missing \(metric)")
+            // Scored entries carry a value; unscored ones carry none (never a silent 0).
+            #expect(entry.status == .scored ? entry.value != nil : entry.value == nil)
+        }
+        #expect(c.scores["accuracy"]?.method.hasPrefix("judge:") == true)
+    }
 }
+

@@ -22,6 +22,13 @@ enum AgentFixture {
     }()
     static var hasPython: Bool { python != nil }
 
+    /// `swift` on PATH, if any (runs the Swift example as a script).
+    static let swift: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/swift" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+    static let swiftAgent = packageRoot.appendingPathComponent("examples/agents/swift_agent.swift").path
+
     /// `text` quoted for `/bin/sh`.
     static func quoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
@@ -109,6 +116,19 @@ struct SubprocessAgentTests {
         // The same process answered: it remembers having asked.
         #expect(second.text.contains("You asked: Write a haiku"))
         #expect(second.text.contains("You added: About autumn"))
+    }
+
+    @Test(.enabled(if: AgentFixture.swift != nil)) func swiftExampleSpeaksTheSameProtocol() async throws {
+        // Run as a script: it compiles at start, hence the long turn timeout.
+        let agent = SubprocessAgent(.init(command: "swift \(AgentFixture.quoted(AgentFixture.swiftAgent))", name: "swift", turnTimeoutSeconds: 300))
+        let (first, second) = try await agent.withConversation(id: "swift-1") { model in
+            let first = try await model.complete(ChatRequest(messages: [.user("Write a haiku")]))
+            let second = try await model.complete(ChatRequest(messages: [.user("Write a haiku"), .assistant(first.text), .user("About autumn")]))
+            return (first, second)
+        }
+        #expect(first.text.hasPrefix("Before I start"))
+        #expect(first.usage == TokenUsage(promptTokens: 3, completionTokens: 21))
+        #expect(second.text.contains("You asked: Write a haiku") && second.text.contains("You added: About autumn"))
     }
 
     @Test(.enabled(if: AgentFixture.hasPython)) func completeOutsideAConversationRunsAFreshProcessPerCall() async throws {
@@ -204,6 +224,30 @@ struct SubprocessAgentTests {
         #expect(kill(shared, 0) == 0)  // still running between conversations
         await perRun.shutdown()
         #expect(await AgentFixture.isGone(shared))
+    }
+
+    @Test func manyConcurrentConversationsEachGetTheirOwnProcess() async throws {
+        let script = #"n=0; while read line; do case "$line" in *'"turn"'*) n=$((n+1)); echo "{\"content\":\"$$ $n\"}";; esac; done"#
+        let agent = AgentFixture.shellAgent(script)
+        let replies = try await withThrowingTaskGroup(of: [String].self) { group in
+            for index in 0..<24 {
+                group.addTask {
+                    try await agent.withConversation(id: "c\(index)") { model in
+                        var texts: [String] = []
+                        for _ in 0..<3 { texts.append(try await model.complete(hello).text) }
+                        return texts
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(replies.count == 24)
+        // Each conversation saw one process answer turns 1, 2, 3; no two shared a process.
+        let pids = replies.map { texts in texts.map { $0.split(separator: " ")[0] } }
+        #expect(replies.allSatisfy { $0.map { $0.split(separator: " ")[1] } == ["1", "2", "3"] })
+        #expect(pids.allSatisfy { Set($0).count == 1 })
+        #expect(Set(pids.map { $0[0] }).count == 24)
+        for pid in pids.compactMap({ pid_t($0[0]) }) { #expect(await AgentFixture.isGone(pid)) }
     }
 
     @Test func environmentWithholdsProviderKeysUnlessPassed() async throws {

@@ -57,9 +57,18 @@ private struct BigCodeBenchTask: Decodable, Sendable {
 /// all 1,140, and `COLLABBENCH_CODE_VERIFY_REPORT=<file>` writes one JSON line per task there.
 @Suite(.enabled(if: CanonicalSetup.current != nil, "needs COLLABBENCH_CODE_PYTHON and the shared BigCodeBench data"))
 struct CodeSandboxCanonicalTests {
-    /// Canonical solutions that cannot pass in this sandbox, and why. The network is off in the
-    /// sandbox and the package registries carry no NLTK/TextBlob corpora.
-    static let cannotPassHere: [String: String] = [:]
+    /// Canonical solutions that cannot pass in this sandbox, and why: the network is off in the
+    /// sandbox (as everywhere on this project's machines). Tasks needing NLTK/TextBlob corpora or
+    /// TensorFlow come back `skipped`, not failed.
+    static let cannotPassHere: [String: String] = [
+        "BigCodeBench/101": "downloads the Boston housing CSV",
+        "BigCodeBench/102": "ten-variable seaborn pair plots, over 240 s on 2 busy cores",
+        "BigCodeBench/176": "reverse DNS lookups of 8.8.8.8",
+        "BigCodeBench/314": "makes an HTTPS request",
+        "BigCodeBench/590": "fetches a URL with urllib",
+        "BigCodeBench/1005": "downloads a ZIP file",
+        "BigCodeBench/1012": "downloads a ZIP file with requests",
+    ]
 
     @Test func canonicalSolutionsPass() async throws {
         let setup = try #require(CanonicalSetup.current)
@@ -113,8 +122,12 @@ struct CodeSandboxCanonicalTests {
                 "\(task.taskID): \(result.summaryLines().joined(separator: "\n"))"
             )
         }
-        let skipped = results.filter { $0.1.status == .skipped }.map(\.0.taskID)
-        #expect(skipped.count <= max(1, results.count / 100), "skipped: \(skipped)")
+        // A skip must name a library the task declares, or a corpus a library failed to find.
+        for (task, result) in results where result.status == .skipped {
+            let top = result.missingModule?.split(separator: ".").first.map(String.init)
+            let declared = top.map { task.libraries.contains($0) } ?? false
+            #expect(declared || result.missingData != nil, "\(task.taskID): \(result.detail)")
+        }
     }
 
     private func loadTasks(_ file: URL) throws -> [BigCodeBenchTask] {

@@ -789,7 +789,10 @@ def supervise(request):
     sandbox_uid = None
     if os.geteuid() == 0:
         sandbox_uid = 100000 + os.getpid()  # unique among live supervisors
-    job = tempfile.mkdtemp(prefix="collabbench-sandbox-")
+    base = tempfile.gettempdir()
+    if sandbox_uid is not None and blocked_ancestor(os.path.join(os.path.realpath(base), "x")):
+        base = "/tmp"  # the sandbox uid could not enter the usual temporary folder
+    job = tempfile.mkdtemp(prefix="collabbench-sandbox-", dir=base)
     for sub in ("work", "home", "tmp"):
         os.mkdir(os.path.join(job, sub))
     if sandbox_uid is not None:
