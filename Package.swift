@@ -159,6 +159,7 @@ let package = Package(
                 "CollabBenchReports", "CollabBenchStore", "CollabBenchCore", "CollabBenchRunner", "CollabBenchTestSupport",
                 "CollabBenchPacks", "CollabBenchModels", "CollabBenchScoring",
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         // Runs the built `collabbench` binary: bad input, and end to end against the real local model.

@@ -74,7 +74,6 @@ librosa==0.10.1
 lxml==4.9.3
 mechanize==0.4.9
 natsort==7.1.1
-networkx==2.6.3
 nltk==3.8
 opencv-python-headless==4.9.0.80
 openpyxl==3.1.2
@@ -119,6 +118,7 @@ scipy==1.7.2
 pandas==2.0.3
 matplotlib==3.7.0
 numba==0.55.0
+networkx==2.6.3
 scikit-image==0.19.3
 '
     tf_requirements='
@@ -133,6 +133,7 @@ scipy>=1.9.3,<1.12
 pandas==2.0.3
 matplotlib>=3.7.0,<3.8
 numba>=0.57,<0.59
+networkx>=2.8,<3.2
 scikit-image>=0.20,<0.22
 '
     tf_requirements='
@@ -163,7 +164,7 @@ printf '%s\n' "$requirements" | sed '/^$/d' > "$req_file"
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # Wheels where they exist; the few pure-Python sdists (Flask-Mail, wikipedia, wordninja) build fast.
-"$dest/bin/python" -m pip install --quiet --prefer-binary -r "$req_file"
+"$dest/bin/python" -m pip install --quiet --prefer-binary --use-pep517 -r "$req_file"
 
 # Leave the fonts cache built once, so the first matplotlib import inside a sandbox is fast.
 MPLBACKEND=Agg "$dest/bin/python" -c 'import matplotlib.pyplot' >/dev/null 2>&1 || true

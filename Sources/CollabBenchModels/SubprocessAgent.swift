@@ -26,8 +26,8 @@ import Synchronization
 /// and turn, with the end of the program's stderr: no reply within
 /// ``Configuration/turnTimeoutSeconds`` (the process group is killed), exit before answering, a
 /// line that is not a reply, a line longer than ``Configuration/maxReplyBytes``. The failed process
-/// is killed; the next turn starts a new one. Nothing blocks a thread, and every process is waited
-/// for.
+/// is killed; the next turn starts a new one. No task or cooperative thread ever blocks (each
+/// process has one I/O thread that `poll`s its streams), and every process is waited for.
 ///
 /// **Environment.** The program inherits CollabBench's environment without the API keys of
 /// CollabBench's own providers (``withheldVariables``: `OPENAI_API_KEY`, `ANTHROPIC_API_KEY`)

@@ -119,7 +119,7 @@ extension BenchmarkRunner {
         ]
     }
 
-    static func status(_ status: JudgeStatus) -> ScoreStatus {
+    public static func status(_ status: JudgeStatus) -> ScoreStatus {
         switch status {
         case .scored: .scored
         case .unscored: .unscored

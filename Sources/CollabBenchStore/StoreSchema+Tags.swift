@@ -16,6 +16,7 @@ extension StoreSchema {
                     PRIMARY KEY (name, pack_name)
                 );
                 CREATE INDEX tags_by_run ON tags(run_id);
+                UPDATE meta SET value = '3' WHERE key = 'schema_version';
                 """)
         }
     }

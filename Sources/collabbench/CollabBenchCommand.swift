@@ -8,6 +8,9 @@ struct CollabBenchCommand: AsyncParsableCommand {
         commandName: "collabbench",
         abstract: "Measure how well LLM agents collaborate with a simulated user over many turns.",
         version: CollabBenchVersion.current,
-        subcommands: [RunCommand.self, LeaderboardCommand.self, CompareCommand.self, GateCommand.self, ExportCommand.self, TagCommand.self, MergeCommand.self, ScoreCommand.self, TokensCommand.self, TasksCommand.self]
+        subcommands: [
+            RunCommand.self, LeaderboardCommand.self, CompareCommand.self, GateCommand.self, ExportCommand.self, TagCommand.self,
+            RejudgeCommand.self, MergeCommand.self, TasksCommand.self, ScoreCommand.self, TokensCommand.self,
+        ]
     )
 }

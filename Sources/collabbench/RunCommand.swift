@@ -22,8 +22,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A built-in pack (math, code, docs) or a pack folder.")
     var pack: String
 
-    @Option(help: "The agent under test (provider/model[@base_url]).")
-    var agent: String
+    @Option(help: "The agent under test: provider/model[@base_url] (openai, anthropic), or the base URL of any service speaking OpenAI Chat Completions.")
+    var agent: String?
+
+    @Option(help: "A name for an agent given as a bare URL or as --agent-cmd.")
+    var agentName: String?
+
+    @Option(help: "Run the agent as a program speaking JSON lines on stdin/stdout (see examples/agents/README.md).")
+    var agentCmd: String?
+
+    @Option(help: "With --agent-cmd: per-conversation (a fresh process per conversation) or per-run (one process).")
+    var agentScope: String = "per-conversation"
+
+    @Option(help: "With --agent-cmd: seconds the program may take for one turn.")
+    var agentTimeout: Double = 600
+
+    @Option(help: "With --agent-cmd: environment variables passed to the program although they hold keys (repeatable).")
+    var agentEnvPass: [String] = []
 
     @Option(help: "The simulated user's model (default: the agent's).")
     var user: String?
@@ -113,6 +128,9 @@ struct RunCommand: AsyncParsableCommand {
     var noProgress = false
 
     func validate() throws {
+        guard (agent == nil) != (agentCmd == nil) else { throw ValidationError("give the agent as --agent <spec or URL> or as --agent-cmd <command>, not both") }
+        if agentCmd != nil && user == nil { throw ValidationError("--agent-cmd needs --user <spec>: the simulated user must be a model") }
+        guard ["per-conversation", "per-run"].contains(agentScope) else { throw ValidationError("--agent-scope must be per-conversation or per-run") }
         guard ["base", "proactive"].contains(preset) else { throw ValidationError("--preset must be base or proactive") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -128,7 +146,12 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let agentSpec = try ModelSpec(parsing: agent)
+            let subprocess = agentCmd.map {
+                SubprocessAgent(SubprocessAgent.Configuration(
+                    command: $0, name: agentName ?? "agent", scope: agentScope == "per-run" ? .perRun : .perConversation,
+                    turnTimeoutSeconds: agentTimeout, passEnvironment: agentEnvPass))
+            }
+            let agentSpec = try subprocess?.spec ?? ModelSpec.agentSpec(parsing: agent ?? "", name: agentName)
             let userSpec = try user.map(ModelSpec.init(parsing:)) ?? agentSpec
             let judgeSpecs = try judge.map(ModelSpec.init(parsing:))
             let judgeSpec = judgeSpecs.first ?? userSpec
@@ -145,13 +168,17 @@ struct RunCommand: AsyncParsableCommand {
             let cacheMode = CacheMode(rawValue: cache) ?? .readWrite
             do {
                 if cacheMode != .readOnly {
-                    for spec in Set([agentSpec, userSpec] + (judgeSpecs.isEmpty ? [judgeSpec] : judgeSpecs)) { try await factory.preflight(spec) }
+                    for spec in Set((subprocess == nil ? [agentSpec] : []) + [userSpec] + (judgeSpecs.isEmpty ? [judgeSpec] : judgeSpecs)) {
+                        try await factory.preflight(spec)
+                    }
                 }
                 let outcome = try await InterruptibleRun.run {
                     try await execute(
                         pack: taskPack, kind: kind, library: library, tokenizer: tokenizer, store: store, factory: factory,
-                        specs: (agentSpec, userSpec, judgeSpec), extraJudges: Array(judgeSpecs.dropFirst()), cacheMode: cacheMode)
+                        specs: (agentSpec, userSpec, judgeSpec), extraJudges: Array(judgeSpecs.dropFirst()), cacheMode: cacheMode,
+                        subprocess: subprocess)
                 }
+                await subprocess?.shutdown()
                 try await factory.shutdown()
                 guard let summary = outcome else {
                     print("Interrupted: the conversations finished so far are stored in \(db). Run the same command again to resume.")
@@ -163,6 +190,7 @@ struct RunCommand: AsyncParsableCommand {
                 print("See the results with: collabbench leaderboard --db \(db)")
                 if summary.failed > 0 && summary.completed == 0 && summary.alreadyStored == 0 { throw ExitCode.failure }
             } catch {
+                await subprocess?.shutdown()
                 try? await factory.shutdown()
                 throw error
             }
@@ -171,7 +199,8 @@ struct RunCommand: AsyncParsableCommand {
 
     private func execute(
         pack taskPack: TaskPack, kind: TaskKind, library: PromptLibrary, tokenizer: BPETokenizer, store: ResultStore,
-        factory: ModelClientFactory, specs: (agent: ModelSpec, user: ModelSpec, judge: ModelSpec), extraJudges: [ModelSpec], cacheMode: CacheMode
+        factory: ModelClientFactory, specs: (agent: ModelSpec, user: ModelSpec, judge: ModelSpec), extraJudges: [ModelSpec], cacheMode: CacheMode,
+        subprocess: SubprocessAgent?
     ) async throws -> RunSummary {
         let settings = ConversationSettings(
             maxExchanges: maxExchanges ?? taskPack.maxExchanges,
@@ -208,7 +237,9 @@ struct RunCommand: AsyncParsableCommand {
             let client = factory.client(for: spec, maxInFlight: concurrency)
             return cacheMode == .off ? client : CachedChatModel(base: client, cache: store, mode: cacheMode)
         }
-        let engine = ConversationEngine(agent: model(specs.agent), simulator: model(specs.user), prompts: library, settings: settings)
+        // A subprocess agent keeps state per conversation: it is not put behind the response cache.
+        let agentModel: any ChatModel = subprocess ?? model(specs.agent)
+        let engine = ConversationEngine(agent: agentModel, simulator: model(specs.user), prompts: library, settings: settings)
         let scale: InteractivityJudge.Scale = itrScale == "unit" ? .unitInterval : .threeLevel
         let itrJudge = { (spec: ModelSpec) in
             InteractivityJudge(

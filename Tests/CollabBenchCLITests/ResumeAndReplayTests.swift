@@ -120,3 +120,37 @@ struct ResumeAndReplayTests {
         #expect(try store.conversationScores(runID: runs[0].id).count == 6)
     }
 }
+
+/// `rejudge` re-scores a stored run with another judge without calling the agent or the simulator.
+@Suite(.enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+struct RejudgeTests {
+    @Test func rejudgeCallsOnlyTheNewJudge() async throws {
+        let first = try await ResumeAndReplayTests.server(delay: .zero)
+        let dir = try CLI.tempDir()
+        let db = dir + "/r.sqlite"
+        let out = try await CLI.run([
+            "run", "--pack", "math", "--agent", "openai/m@\(first.baseURL)", "--db", db, "--name", "original",
+            "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress",
+        ])
+        #expect(out.status == 0, "\(out.stderr)")
+        try await first.stop()
+        // A second judge that rates everything 3 and records what it is asked.
+        let judge = try await LoopbackOpenAIServer.start { _ in .chat(#"{"thought":"great","score":3}"#) }
+        defer { Task { try? await judge.stop() } }
+        let again = try await CLI.run(["rejudge", "--db", db, "--run", "original", "--judge", "openai/strict@\(judge.baseURL)", "--name", "rejudged"])
+        #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+        #expect(judge.requests.count == 6)
+        #expect(judge.requests.allSatisfy { $0.messages.first?.content.contains("You are evaluating how well") == true })
+        let store = try ResultStore(path: db)
+        let old = try #require(try store.run("original"))
+        let new = try #require(try store.run("rejudged"))
+        #expect(new.judge == "openai/strict@\(judge.baseURL)")
+        let before = try store.conversationScores(runID: old.id).sorted { $0.taskID < $1.taskID }
+        let after = try store.conversationScores(runID: new.id).sorted { $0.taskID < $1.taskID }
+        #expect(after.count == before.count)
+        #expect(after.map { $0.scores["accuracy"]?.value } == before.map { $0.scores["accuracy"]?.value })
+        #expect(before.allSatisfy { $0.scores["itr"]?.value == -1 })
+        #expect(after.allSatisfy { $0.scores["itr"]?.value == 1 })
+        #expect(try store.messages(conversationID: after[0].conversationID).map(\.text) == store.messages(conversationID: before[0].conversationID).map(\.text))
+    }
+}

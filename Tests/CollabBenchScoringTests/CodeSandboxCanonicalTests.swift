@@ -53,7 +53,7 @@ private struct BigCodeBenchTask: Decodable, Sendable {
 /// Runs BigCodeBench v0.1.2 canonical solutions through the sandbox: each must pass, unless it
 /// is one of the few that cannot pass here (listed below with the reason).
 ///
-/// By default a fixed sample of 50 tasks (every 22nd) runs. `COLLABBENCH_CODE_VERIFY_ALL=1` runs
+/// By default a fixed sample of 52 tasks (every 22nd) runs, about a minute on 2 cores. `COLLABBENCH_CODE_VERIFY_ALL=1` runs
 /// all 1,140, and `COLLABBENCH_CODE_VERIFY_REPORT=<file>` writes one JSON line per task there.
 @Suite(.enabled(if: CanonicalSetup.current != nil, "needs COLLABBENCH_CODE_PYTHON and the shared BigCodeBench data"))
 struct CodeSandboxCanonicalTests {

@@ -250,6 +250,27 @@ struct CodeSandboxTests {
         #expect(processes(containing: mark).isEmpty)
     }
 
+    @Test func hungSupervisorIsKilledAtTheOuterTimeout() async throws {
+        let mark = marker()
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("collabbench-hung-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // An "interpreter" that ignores SIGTERM and never answers.
+        let fake = folder.appendingPathComponent("python")
+        let script = "#!/bin/sh\ntrap '' TERM\nsleep \(mark) &\nwait\n"
+        #expect(FileManager.default.createFile(
+            atPath: fake.path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755]))
+        let box = CodeSandbox(python: fake.path, limits: SandboxLimits(wallSeconds: 1))
+        let result = try await box.run(program: "", tests: Self.callF, entryPoint: nil)
+        #expect(result.status == .timeout)
+        #expect(result.detail.contains("outer limit"))
+        for _ in 0..<50 where !processes(containing: mark).isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(processes(containing: mark).isEmpty)
+    }
+
     @Test func missingInterpreterThrows() async throws {
         let box = CodeSandbox(python: "/nonexistent/python3")
         await #expect(throws: CodeSandboxError.self) {

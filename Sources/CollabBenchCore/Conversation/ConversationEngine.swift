@@ -34,6 +34,13 @@ public struct ConversationEngine: Sendable {
     ///   - seed: The conversation's seed; each call gets a seed derived from it.
     /// - Throws: ``CollabBenchError`` for a broken prompt template, or `CancellationError`.
     public func run(task: BenchmarkTask, kind: TaskKind, seed: Int) async throws -> Transcript {
+        // An agent that keeps state per conversation (a subprocess agent) gets a session for it.
+        try await agent.withConversation(id: "\(task.id)#\(seed)") { session in
+            try await converse(task: task, kind: kind, seed: seed, agent: session)
+        }
+    }
+
+    private func converse(task: BenchmarkTask, kind: TaskKind, seed: Int, agent: any ChatModel) async throws -> Transcript {
         let systemPrompt = try simulatorSystemPrompt(task: task, kind: kind)
         let turnTemplate = try prompts.template("user-simulator.turn")
         var turns: [Turn] = []
