@@ -80,7 +80,7 @@ let package = Package(
         // Leaderboards and other reports computed from the store.
         .target(
             name: "CollabBenchReports",
-            dependencies: ["CollabBenchCore", "CollabBenchStore"],
+            dependencies: ["CollabBenchCore", "CollabBenchStore", "CollabBenchMetrics"],
             swiftSettings: swiftSettings
         ),
         // Orchestration: runs a pack's conversations concurrently, scores and stores them.

@@ -97,6 +97,16 @@ public struct LeaderboardRow: Sendable, Codable, Hashable {
     public var judgeCalls: Int
     /// pass@k and pass^k for k = 1… when the metric is binary and some task has several trials.
     public var passAtK: [PassAtKEstimate]
+    /// Conversations the simulated user ended before the agent produced an answer.
+    public var simulatorEarlyStops: Int = 0
+    /// Conversations whose simulated user copied more of the reference than the leak threshold.
+    public var simulatorLeaksFlagged: Int = 0
+    /// Krippendorff's α (interval) over repeated or multiple ITR judgements, when there are any.
+    public var judgeAgreementAlpha: Double? = nil
+    /// Mean per-conversation spread (max − min, on the reported ITR scale ×100) of those judgements.
+    public var judgeSpread: Double? = nil
+    /// Math: share of conversations where the judged accuracy and the symbolic check agree.
+    public var judgedSymbolicAgreement: Double? = nil
 }
 
 /// Rows that may be ranked together: one pack and one evaluation profile.
@@ -238,6 +248,7 @@ public enum Leaderboard {
             simulatorFormatErrorRate: quality.simulatorFormatErrorRate, userMessages: quality.userMessages,
             judgeUnreadableRate: quality.judgeUnreadableRate, judgeCalls: quality.judgeCalls,
             passAtK: isBinary(metric) ? passAtK(completed, metric: metric) : [])
+            .withJudgeAndSimulatorFigures(completed)
     }
 
     /// Whether `metric` takes only the values 0 and 1.

@@ -33,7 +33,12 @@ public enum LeaderboardRenderer {
     }
 
     static func header(_ board: LeaderboardBoard) -> [String] {
-        var header = ["Agent", metricLabel(board.metric) + " [95% CI]", "#Tok (k) [95% CI]", "ITR [95% CI]", "tasks", "n", "failed", "unscored", "sim fmt err", "judge unread"]
+        var header = [
+            "Agent", metricLabel(board.metric) + " [95% CI]", "#Tok (k) [95% CI]", "ITR [95% CI]", "tasks", "n", "failed", "unscored",
+            "sim fmt err", "early stops", "leaks", "judge unread",
+        ]
+        if board.rows.contains(where: { $0.judgeAgreementAlpha != nil }) { header += ["judge α", "judge spread"] }
+        if board.rows.contains(where: { $0.judgedSymbolicAgreement != nil }) { header += ["judged=symbolic"] }
         if let k = passK(board) { header += ["pass@\(k)", "pass^\(k)"] }
         return header
     }
@@ -43,8 +48,12 @@ public enum LeaderboardRenderer {
             TerminalText.sanitize(r.agent), withInterval(r.taskMetric, r.taskMetricCI, digits: 1),
             withInterval(r.tokensK, r.tokensKCI, digits: 2), withInterval(r.interactivity, r.interactivityCI, digits: 1),
             String(r.tasks), String(r.conversations), String(r.failed), String(r.unscored),
-            percent(r.simulatorFormatErrorRate), percent(r.judgeUnreadableRate),
+            percent(r.simulatorFormatErrorRate), String(r.simulatorEarlyStops), String(r.simulatorLeaksFlagged), percent(r.judgeUnreadableRate),
         ]
+        if board.rows.contains(where: { $0.judgeAgreementAlpha != nil }) {
+            cells += [format(r.judgeAgreementAlpha, digits: 2), format(r.judgeSpread, digits: 1)]
+        }
+        if board.rows.contains(where: { $0.judgedSymbolicAgreement != nil }) { cells += [percent(r.judgedSymbolicAgreement)] }
         if let k = passK(board) {
             let estimate = r.passAtK.first { $0.k == k }
             cells += [format(estimate?.passAtK, digits: 1), format(estimate?.passHatK, digits: 1)]

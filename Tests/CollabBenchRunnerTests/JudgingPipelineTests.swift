@@ -1,6 +1,7 @@
 import CollabBenchCore
 import CollabBenchModels
 import CollabBenchPacks
+import CollabBenchReports
 import CollabBenchRunner
 import CollabBenchScoring
 import CollabBenchStore
@@ -96,5 +97,22 @@ struct JudgingPipelineTests {
         #expect(first.scores["pass_rate"]?.value == 1, "\(String(describing: first.scores["pass_rate"]))")
         let leak = try #require(first.scores["sim_leak"]?.value)
         #expect(leak > 0.2)
+    }
+}
+
+/// The leaderboard reports the judges' agreement and the simulator's faults beside the scores.
+struct LeaderboardQualityTests {
+    @Test func repeatedJudgementsGiveAlphaAndJudgedSymbolicAgreement() async throws {
+        let server = try await JudgingPipelineTests.server()
+        let (store, _) = try await JudgingPipelineTests().run(pack: "math", server: server) { model, prompts in
+            JudgingOptions(repeats: 2, accuracyJudge: AccuracyJudge(model: model, prompts: prompts), judgedAccuracyIsPrimary: true)
+        }
+        try await server.stop()
+        let row = try #require(try CollabBenchReports.Leaderboard.rows(store: store).first)
+        // Both repeats agree everywhere but there is no variation at all: α is undefined (nil), spread 0.
+        #expect(row.judgeSpread == 0)
+        // The judge says 1, the symbolic check 0 (the agent's \boxed{999} is wrong): they never agree.
+        #expect(row.judgedSymbolicAgreement == 0)
+        #expect(row.simulatorEarlyStops == 0)
     }
 }

@@ -351,6 +351,8 @@ def child_main(request, job, fds, sandbox_uid, supervisor_pid, iso_w):
         uid, gid = os.getuid(), os.getgid()
         namespaces = False
         try:
+            if request.get("no_namespaces"):  # exercises the fallback in tests
+                raise OSError(0, "namespaces turned off by the request")
             unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC)
             write_file("/proc/self/setgroups", "deny")
             # Inside, the program is an ordinary user (BigCodeBench's checker runs as one too).
