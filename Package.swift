@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // Pure domain model: tasks, conversations, the engine, prompts, model-call protocol. No I/O
@@ -88,7 +89,7 @@ let package = Package(
             name: "CollabBenchRunner",
             dependencies: [
                 "CollabBenchCore", "CollabBenchPacks", "CollabBenchModels", "CollabBenchScoring",
-                "CollabBenchStore", "CollabBenchMetrics",
+                "CollabBenchStore", "CollabBenchMetrics", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -20,7 +20,10 @@ struct RunCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "A built-in pack (math, code, docs) or a pack folder.")
-    var pack: String
+    var pack: String?
+
+    @Option(help: "A YAML evaluation config (packs, agents, user, judges, protocol, ...); flags left at their defaults take its values. Check it with 'collabbench config check'.")
+    var config: String?
 
     @Option(help: "The agent under test: provider/model[@base_url] (openai, anthropic), or the base URL of any service speaking OpenAI Chat Completions.")
     var agent: String?
@@ -128,8 +131,11 @@ struct RunCommand: AsyncParsableCommand {
     var noProgress = false
 
     func validate() throws {
-        guard (agent == nil) != (agentCmd == nil) else { throw ValidationError("give the agent as --agent <spec or URL> or as --agent-cmd <command>, not both") }
-        if agentCmd != nil && user == nil { throw ValidationError("--agent-cmd needs --user <spec>: the simulated user must be a model") }
+        if config == nil {
+            guard pack != nil else { throw ValidationError("give --pack <name or folder> (or --config <file>)") }
+            guard (agent == nil) != (agentCmd == nil) else { throw ValidationError("give the agent as --agent <spec or URL> or as --agent-cmd <command>, not both") }
+            if agentCmd != nil && user == nil { throw ValidationError("--agent-cmd needs --user <spec>: the simulated user must be a model") }
+        }
         guard ["per-conversation", "per-run"].contains(agentScope) else { throw ValidationError("--agent-scope must be per-conversation or per-run") }
         guard ["base", "proactive"].contains(preset) else { throw ValidationError("--preset must be base or proactive") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -145,6 +151,62 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        guard let config else { return try await runSingle() }
+        let evaluation = try await reportingErrors { () -> EvaluationConfig in
+            let (loaded, problems) = EvaluationConfig.load(path: config)
+            guard let loaded, problems.isEmpty else {
+                let more = problems.count > 1 ? " (and \(problems.count - 1) more; run 'collabbench config check \(config)')" : ""
+                throw CollabBenchError(.invalidArgument, (problems.first?.description ?? "\(config): invalid") + more)
+            }
+            return loaded
+        }
+        let defaults = RunCommand.defaults
+        var failures = 0
+        for packName in pack.map({ [$0] }) ?? evaluation.packs {
+            for entry in (agent == nil && agentCmd == nil) ? evaluation.agents : [AgentEntry()] {
+                var one = self
+                one.config = nil
+                one.pack = packName
+                if agent == nil && agentCmd == nil {
+                    one.agent = entry.model ?? entry.url
+                    one.agentCmd = entry.command
+                    one.agentName = entry.name ?? agentName
+                    if let p = entry.preset { one.preset = p }
+                    if let t = entry.temperature { one.agentTemperature = t }
+                    if let t = entry.topP { one.agentTopP = t }
+                    if let m = entry.maxTokens { one.agentMaxTokens = m }
+                }
+                if user == nil { one.user = evaluation.user }
+                if judge.isEmpty { one.judge = evaluation.judges }
+                if protocolName == defaults.protocolName, let v = evaluation.protocolName { one.protocolName = v }
+                if extractor == nil { one.extractor = evaluation.extractor }
+                if trials == defaults.trials, let v = evaluation.trials { one.trials = v }
+                if seed == defaults.seed, let v = evaluation.seed { one.seed = v }
+                if concurrency == defaults.concurrency, let v = evaluation.concurrency { one.concurrency = v }
+                if limit == nil { one.limit = evaluation.limit }
+                if maxExchanges == nil { one.maxExchanges = evaluation.maxExchanges }
+                if judgeRepeats == defaults.judgeRepeats, let v = evaluation.judgeRepeats { one.judgeRepeats = v }
+                if db == defaults.db, let v = evaluation.db { one.db = v }
+                if cache == defaults.cache, let v = evaluation.cache { one.cache = v }
+                print("== pack \(packName), agent \(one.agent ?? one.agentCmd ?? "?")")
+                do {
+                    try one.validate()
+                    try await one.runSingle()
+                } catch let exit as ExitCode where exit == .failure {
+                    failures += 1
+                }
+            }
+        }
+        if failures > 0 { throw ExitCode.failure }
+    }
+
+    /// The options' default values, to tell which flags a config may fill in.
+    static var defaults: RunCommand {
+        // Parsing the minimal valid command line yields every default.
+        (try? RunCommand.parse(["--config", "x"])) ?? RunCommand()
+    }
+
+    func runSingle() async throws {
         try await reportingErrors {
             let subprocess = agentCmd.map {
                 SubprocessAgent(SubprocessAgent.Configuration(
@@ -155,7 +217,7 @@ struct RunCommand: AsyncParsableCommand {
             let userSpec = try user.map(ModelSpec.init(parsing:)) ?? agentSpec
             let judgeSpecs = try judge.map(ModelSpec.init(parsing:))
             let judgeSpec = judgeSpecs.first ?? userSpec
-            let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack))
+            let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack ?? ""))
             let library = try PromptLibrary.load(overrideDirectory: prompts)
             let kind = taskPack.manifest.kind
             guard let encoding = TokenizerEncodingName(rawValue: taskPack.manifest.metric.tokenEncoding) else {

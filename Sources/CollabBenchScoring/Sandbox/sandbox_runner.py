@@ -9,18 +9,23 @@ Reads one JSON request (from FILE, else standard input):
 and writes ONE JSON line on standard output:
     {"status": "pass" | "fail" | "error" | "timeout" | "skipped", "tests_run": int,
      "failures": [{"test", "kind", "message", "traceback"}], "missing_module": str | null,
-     "detail": str, "duration_seconds": float, "output": str, "stdout": str, "stderr": str,
-     "output_bytes": int, "isolation": {...}}
+     "missing_data": str | null, "detail": str, "duration_seconds": float, "output": str,
+     "stdout": str, "stderr": str, "output_bytes": int, "isolation": {...}}
+"skipped" means the environment, not the program, is at fault: a ModuleNotFoundError for a library
+the task declares, the tests import, or BigCodeBench uses; or an NLTK/TextBlob corpus not found.
 
 Semantics follow BigCodeBench's checker: the program text is `program + "\n" + tests`, executed
 as a fresh module named `__test__` (with `sys`, `os` and `environ` pre-bound) inside an empty
 temporary working directory, with TZ=UTC and one OpenMP thread, printed output swallowed, standard
-input unreadable, `exit`/`quit` disabled; then `unittest` runs every test of `TestCases` and the
-program passes only if no test fails or errors.
+input unreadable, `exit`/`quit` disabled, as an ordinary (non-root) user; then `unittest` runs
+every test of `TestCases` and the program passes only if no test fails or errors. (A program that
+crashes before the tests finish is "error" here; BigCodeBench counts that as a failure too.)
 
 Isolation, strongest available first (the result's "isolation" says what was in force):
-  * processes: the program runs as its own unprivileged user id (when started as root) inside new
-    user, PID, mount, IPC and network namespaces, with a private /proc. When the sandbox ends, its
+  * processes: the program runs as its own unprivileged user id (when started as root; private
+    folders on the interpreter's path, such as /root for a pyenv Python, are covered by a tmpfs
+    holding only the interpreter) inside new user, PID, mount, IPC and network namespaces, with a
+    private /proc and no capabilities. When the sandbox ends, its
     PID namespace ends, which kills every process the program started, even ones that changed
     session; if this supervisor is killed, the parent-death signal tears the namespace down too.
   * network: a fresh network namespace holding only a loopback interface.
@@ -780,6 +785,8 @@ def supervise(request):
     if not isinstance(request.get("program"), str) or not isinstance(request.get("tests"), str):
         raise ValueError("the request needs string fields 'program' and 'tests'")
 
+    # A parent may have blocked signals (masks survive exec): take SIGTERM and friends for real.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, _on_term)
     signal.signal(signal.SIGHUP, _on_term)
