@@ -13,6 +13,8 @@ public final class ModelClientFactory: Sendable {
     private let environment: [String: String]
     private let retry: RetryPolicy
     private let requestTimeoutSeconds: Double
+    /// OpenAI-compatible clients stream their replies (SSE) and record time to first token.
+    private let streaming: Bool
 
     /// Creates a factory.
     /// - Parameters:
@@ -20,8 +22,9 @@ public final class ModelClientFactory: Sendable {
     ///   - environment: Where API keys are read from.
     public init(
         maxConnectionsPerHost: Int = 64, connectTimeoutSeconds: Double = 10, requestTimeoutSeconds: Double = 600,
-        retry: RetryPolicy = .init(), environment: [String: String] = ProcessInfo.processInfo.environment
+        retry: RetryPolicy = .init(), environment: [String: String] = ProcessInfo.processInfo.environment, streaming: Bool = false
     ) {
+        self.streaming = streaming
         var configuration = HTTPClient.Configuration(
             timeout: .init(connect: .milliseconds(Int64(connectTimeoutSeconds * 1000)), read: .milliseconds(Int64(requestTimeoutSeconds * 1000))))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxConnectionsPerHost))
@@ -47,7 +50,8 @@ public final class ModelClientFactory: Sendable {
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight)
         default:
             return OpenAIChatModel(
-                spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight)
+                spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
+                streaming: streaming)
         }
     }
 

@@ -61,6 +61,67 @@ enum ModelHTTP {
 
     /// Whether a status is worth retrying: rate limits, request timeouts, server errors (which
     /// include Anthropic's 529 "overloaded").
+    /// What a streamed reply delivered.
+    struct StreamedReply: Sendable {
+        /// The `data` of every event, in order.
+        var events: [String]
+        /// Seconds from sending the request to the first event carrying content.
+        var timeToFirstContent: Double?
+        /// Seconds from sending the request to the end of the stream.
+        var total: Double
+    }
+
+    /// POSTs `body` and reads a `text/event-stream` reply as it arrives. A non-200 answer is
+    /// collected whole and returned as `.failure`-free `Reply` through `nonStreaming`.
+    static func postStreaming(
+        _ url: String, body: Data, headers: [(String, String)], http: HTTPClient, timeout: TimeAmount, where where_: String,
+        hasContent: @Sendable (String) -> Bool
+    ) async -> Result<Either, Failure> {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let started = ContinuousClock.now
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            guard response.status.code == 200 else {
+                let collected = try await response.body.collect(upTo: maxBodyBytes)
+                return .success(.whole(Reply(status: Int(response.status.code), headers: response.headers, body: Data(collected.readableBytesView))))
+            }
+            var parser = SSEParser()
+            var events: [String] = []
+            var first: Double?
+            var size = 0
+            for try await chunk in response.body {
+                size += chunk.readableBytes
+                if size > maxBodyBytes {
+                    return .failure(Failure(error: CollabBenchError(.modelMalformedReply, "\(where_): streamed reply over \(maxBodyBytes >> 20) MiB"), retryable: false))
+                }
+                for event in parser.feed(chunk.readableBytesView) {
+                    if first == nil, hasContent(event) { first = seconds(since: started) }
+                    events.append(event)
+                }
+            }
+            if let last = parser.finish() { events.append(last) }
+            return .success(.streamed(StreamedReply(events: events, timeToFirstContent: first, total: seconds(since: started))))
+        } catch is CancellationError {
+            return .failure(Failure(error: CollabBenchError(.modelTimeout, "\(where_): cancelled"), retryable: false))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return .failure(Failure(
+                error: CollabBenchError(.modelTimeout, "\(where_): no reply within \(timeout.nanoseconds / 1_000_000_000) s"), retryable: true))
+        } catch {
+            return .failure(Failure(error: CollabBenchError(.modelUnreachable, "cannot reach \(where_): \(describe(error))"), retryable: true))
+        }
+    }
+
+    /// A reply read whole (errors) or as a stream.
+    enum Either: Sendable {
+        case whole(Reply)
+        case streamed(StreamedReply)
+    }
+
     static func isRetryable(status: Int) -> Bool {
         status == 429 || status == 408 || (500...599).contains(status)
     }

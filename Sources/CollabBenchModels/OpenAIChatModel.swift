@@ -20,6 +20,8 @@ public final class OpenAIChatModel: ChatModel {
     private let endpoint: String
     /// The structured-output style this server accepted; learned on the first schema request.
     private let structuredStyle = Mutex<OpenAIWire.StructuredStyle>(.jsonSchema)
+    /// Ask for streamed replies (SSE) and record time to first token and tokens per second.
+    private let streaming: Bool
 
     /// Default base URL per provider.
     public static let defaultBaseURL = "https://api.openai.com/v1"
@@ -34,8 +36,9 @@ public final class OpenAIChatModel: ChatModel {
     ///   - maxInFlight: Calls in flight at most through this client.
     public init(
         spec: ModelSpec, http: HTTPClient, apiKey: String?, retry: RetryPolicy = .init(),
-        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64
+        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64, streaming: Bool = false
     ) {
+        self.streaming = streaming
         self.spec = spec
         self.http = http
         self.apiKey = apiKey
@@ -92,9 +95,26 @@ public final class OpenAIChatModel: ChatModel {
         }
         let headers = apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
         let reply: ModelHTTP.Reply
-        switch await ModelHTTP.post(endpoint, body: body, headers: headers, http: http, timeout: requestTimeout, where: where_) {
-        case .success(let r): reply = r
-        case .failure(let failure): return .outcome(failure.outcome())
+        if streaming {
+            let streamedBody: Data
+            do {
+                streamedBody = try OpenAIWire.encode(request, model: spec.model, style: style, stream: true)
+            } catch {
+                return .outcome(.fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)")))
+            }
+            switch await ModelHTTP.postStreaming(
+                endpoint, body: streamedBody, headers: headers, http: http, timeout: requestTimeout, where: where_,
+                hasContent: { $0.contains("\"content\"") && !$0.contains("\"content\":\"\"") && !$0.contains("\"content\":null") })
+            {
+            case .failure(let failure): return .outcome(failure.outcome())
+            case .success(.streamed(let streamed)): return .outcome(Self.assemble(streamed, where: where_))
+            case .success(.whole(let whole)): reply = whole
+            }
+        } else {
+            switch await ModelHTTP.post(endpoint, body: body, headers: headers, http: http, timeout: requestTimeout, where: where_) {
+            case .success(let r): reply = r
+            case .failure(let failure): return .outcome(failure.outcome())
+            }
         }
         let data = reply.body
         let status = reply.status
@@ -134,5 +154,44 @@ public final class OpenAIChatModel: ChatModel {
     /// A short description of a transport error.
     static func describe(_ error: any Error) -> String {
         ModelHTTP.describe(error)
+    }
+
+    /// A completion from the events of a streamed reply.
+    static func assemble(_ streamed: ModelHTTP.StreamedReply, where where_: String) -> AttemptOutcome<ChatCompletion> {
+        var text = ""
+        var finish: String?
+        var usage: TokenUsage?
+        var model: String?
+        var chunks = 0
+        var contentChunks = 0
+        for event in streamed.events where event != "[DONE]" {
+            guard let chunk = try? JSONDecoder().decode(OpenAIWire.StreamChunk.self, from: Data(event.utf8)) else {
+                let (message, _) = OpenAIWire.errorMessage(from: Data(event.utf8))
+                return .retryable(CollabBenchError(.modelMalformedReply, "\(where_) sent a stream event that is not a chunk: \(message)"), retryAfter: nil)
+            }
+            chunks += 1
+            model = model ?? chunk.model
+            if let choice = chunk.choices?.first {
+                if let piece = choice.delta?.content, !piece.isEmpty {
+                    text += piece
+                    contentChunks += 1
+                }
+                finish = choice.finish_reason ?? finish
+            }
+            if let u = chunk.usage, let prompt = u.prompt_tokens {
+                usage = TokenUsage(promptTokens: prompt, completionTokens: u.completion_tokens ?? 0)
+            }
+        }
+        guard chunks > 0 else {
+            return .retryable(CollabBenchError(.modelMalformedReply, "\(where_) ended the stream without a chunk"), retryAfter: nil)
+        }
+        var completion = ChatCompletion(text: text, finishReason: finish, usage: usage, servedModel: model)
+        completion.timeToFirstTokenSeconds = streamed.timeToFirstContent
+        // Servers that report no usage in the stream (llama.cpp) send about one token per chunk.
+        let tokens = usage?.completionTokens ?? contentChunks
+        if let ttft = streamed.timeToFirstContent, tokens > 1, streamed.total > ttft {
+            completion.tokensPerSecond = Double(tokens - 1) / (streamed.total - ttft)
+        }
+        return .success(completion)
     }
 }

@@ -11,6 +11,23 @@ enum OpenAIWire {
         var max_tokens: Int?
         var seed: Int?
         var stream = false
+        var stream_options: StreamOptions?
+    }
+
+    struct StreamOptions: Encodable {
+        var include_usage = true
+    }
+
+    /// One chunk of a streamed chat completion.
+    struct StreamChunk: Decodable {
+        struct Choice: Decodable {
+            struct Delta: Decodable { var content: String? }
+            var delta: Delta?
+            var finish_reason: String?
+        }
+        var model: String?
+        var choices: [Choice]?
+        var usage: ResponseBody.Usage?
     }
 
     struct ResponseBody: Decodable {
@@ -48,10 +65,11 @@ enum OpenAIWire {
 
     /// Encodes `request` for `model`, with the schema spliced in as raw JSON so its property order
     /// is kept.
-    static func encode(_ request: ChatRequest, model: String, style: StructuredStyle) throws -> Data {
+    static func encode(_ request: ChatRequest, model: String, style: StructuredStyle, stream: Bool = false) throws -> Data {
         let body = RequestBody(
             model: model, messages: request.messages, temperature: request.sampling.temperature,
-            top_p: request.sampling.topP, max_tokens: request.sampling.maxTokens, seed: request.seed)
+            top_p: request.sampling.topP, max_tokens: request.sampling.maxTokens, seed: request.seed,
+            stream: stream, stream_options: stream ? StreamOptions() : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var data = try encoder.encode(body)

@@ -94,7 +94,7 @@ public struct ConversationScorer: Sendable {
                 case .skipped:
                     return ScoreEntry(
                         metric: "pass_rate", value: nil, status: .skipped, method: "unittest",
-                        detail: "missing library \(result.missingModule ?? "?")")
+                        detail: result.missingModule.map { "missing library \($0)" } ?? result.missingData.map { "missing data \($0)" } ?? result.detail)
                 default:
                     let failed = result.failedTests.isEmpty ? "" : " (\(result.failedTests.joined(separator: ", ")))"
                     return ScoreEntry(metric: "pass_rate", value: 0, status: .scored, method: "unittest", detail: "\(result.status.rawValue)\(failed): \(result.detail)")

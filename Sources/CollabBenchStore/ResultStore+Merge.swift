@@ -56,9 +56,9 @@ extension ResultStore {
                     """
                 try db.execute(sql: """
                     INSERT INTO main.messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
-                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash)
+                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second)
                     SELECT m.id, x.idx, x.role, x.text, x.tokens, x.model, x.raw_reply, x.thought, x.format_error, x.prompt_tokens,
-                        x.completion_tokens, x.latency_ms, x.attempts, x.finish_reason, x.seed, x.request_hash
+                        x.completion_tokens, x.latency_ms, x.attempts, x.finish_reason, x.seed, x.request_hash, x.ttft_ms, x.tokens_per_second
                     \(mapped) JOIN src.messages x ON x.conversation_id = k.src_id
                     """)
                 try db.execute(sql: """

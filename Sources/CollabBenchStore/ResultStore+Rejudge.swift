@@ -42,9 +42,9 @@ extension ResultStore {
             try db.execute(
                 sql: """
                     INSERT INTO messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
-                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash)
+                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second)
                     SELECT ?, idx, role, text, tokens, model, raw_reply, thought, format_error, prompt_tokens, completion_tokens,
-                        latency_ms, attempts, finish_reason, seed, request_hash FROM messages WHERE conversation_id = ?
+                        latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second FROM messages WHERE conversation_id = ?
                     """,
                 arguments: [copy, conversationID])
             for row in try Row.fetchAll(db, sql: "SELECT * FROM scores WHERE conversation_id = ?", arguments: [conversationID]) {

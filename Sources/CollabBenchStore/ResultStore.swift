@@ -132,13 +132,13 @@ public final class ResultStore: Sendable {
                 try db.execute(
                     sql: """
                         INSERT INTO messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
-                            prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         id, index, turn.role.rawValue, turn.text, index < result.turnTokens.count ? result.turnTokens[index] : nil,
                         c.model, c.rawReply, c.thought, c.formatError, c.promptTokens, c.completionTokens, c.latencySeconds * 1000,
-                        c.attempts, c.finishReason, c.seed, c.requestHash,
+                        c.attempts, c.finishReason, c.seed, c.requestHash, c.timeToFirstTokenSeconds.map { $0 * 1000 }, c.tokensPerSecond,
                     ])
             }
             for score in result.scores {

@@ -21,4 +21,15 @@ extension StoreSchema {
                 """)
         }
     }
+
+    /// v4: time to first token and tokens per second of streamed calls.
+    static func registerStreaming(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v4-streaming") { db in
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN ttft_ms REAL;
+                ALTER TABLE messages ADD COLUMN tokens_per_second REAL;
+                UPDATE meta SET value = '4' WHERE key = 'schema_version';
+                """)
+        }
+    }
 }

@@ -131,7 +131,9 @@ public final class LoopbackOpenAIServer: Sendable {
                 return
             }
             var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
+            if !response.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+                headers.add(name: "Content-Type", value: "application/json")
+            }
             headers.add(name: "Content-Length", value: String(response.body.utf8.count))
             for (name, value) in response.headers { headers.add(name: name, value: value) }
             if !keepAlive { headers.add(name: "Connection", value: "close") }

@@ -36,6 +36,21 @@ public struct ScriptedResponse: Sendable {
         return ScriptedResponse(body: String(decoding: data, as: UTF8.self), delay: delay)
     }
 
+    /// A streamed chat completion (`text/event-stream`) delivering `pieces` one chunk each, then
+    /// usage and `[DONE]`.
+    public static func chatStream(_ pieces: [String], model: String = "scripted", promptTokens: Int = 10, completionTokens: Int = 5) -> ScriptedResponse {
+        func event(_ object: [String: Any]) -> String {
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+        }
+        var body = event(["model": model, "choices": [["index": 0, "delta": ["role": "assistant", "content": ""]]]])
+        for piece in pieces { body += event(["model": model, "choices": [["index": 0, "delta": ["content": piece]]]]) }
+        body += event(["model": model, "choices": [["index": 0, "delta": [:] as [String: Any], "finish_reason": "stop"]]])
+        body += event(["model": model, "choices": [] as [Any], "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens]])
+        body += "data: [DONE]\n\n"
+        return ScriptedResponse(body: body, headers: [("Content-Type", "text/event-stream")])
+    }
+
     /// An OpenAI-style error body with `status`.
     public static func error(_ status: Int, message: String, code: String? = nil, headers: [(String, String)] = []) -> ScriptedResponse {
         var detail: [String: Any] = ["message": message, "type": "test_error"]

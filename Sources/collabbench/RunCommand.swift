@@ -127,6 +127,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Start a new run even when a stored run has this configuration (default: continue it).")
     var forceNew = false
 
+    @Flag(help: "Stream replies from OpenAI-compatible servers (SSE) and record time to first token and tokens/s per call.")
+    var stream = false
+
     @Flag(help: "Print no per-conversation progress lines.")
     var noProgress = false
 
@@ -226,7 +229,7 @@ struct RunCommand: AsyncParsableCommand {
             let tokenizer = try await TokenizerLocator(explicitDirectory: tokenizerDir).load(encoding)
             let store = try ResultStore(path: db)
 
-            let factory = ModelClientFactory(maxConnectionsPerHost: concurrency * 2, requestTimeoutSeconds: requestTimeout)
+            let factory = ModelClientFactory(maxConnectionsPerHost: concurrency * 2, requestTimeoutSeconds: requestTimeout, streaming: stream)
             let cacheMode = CacheMode(rawValue: cache) ?? .readWrite
             do {
                 if cacheMode != .readOnly {

@@ -20,7 +20,7 @@ struct LocalModelEndToEndTests {
         let out = try await CLI.run([
             "run", "--pack", pack, "--agent", model, "--db", db, "--limit", "1", "--max-exchanges", "2",
             "--agent-max-tokens", "160", "--user-max-tokens", "160", "--name", "e2e-\(pack)", "--tokenizer-dir", TokenizerFiles.directory!,
-        ])
+        ] + (pack == "docs" ? ["--stream"] : []))
         #expect(out.status == 0, "stdout: \(out.stdout)\nstderr: \(out.stderr)")
         let store = try ResultStore(path: db)
         let runs = try store.runs()

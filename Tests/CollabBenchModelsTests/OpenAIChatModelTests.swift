@@ -8,7 +8,7 @@ struct OpenAIChatModelTests {
     let fastRetry = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
 
     func withClient<T>(
-        _ server: LoopbackOpenAIServer, environment: [String: String] = [:], retry: RetryPolicy? = nil, timeout: Double = 10,
+        _ server: LoopbackOpenAIServer, environment: [String: String] = [:], retry: RetryPolicy? = nil, timeout: Double = 120,
         _ body: (any ChatModel, ModelClientFactory) async throws -> T
     ) async throws -> T {
         let factory = ModelClientFactory(requestTimeoutSeconds: timeout, retry: retry ?? fastRetry, environment: environment)
@@ -98,8 +98,8 @@ struct OpenAIChatModelTests {
     }
 
     @Test func stalledReplyTimesOutAndIsRetried() async throws {
-        let server = try await LoopbackOpenAIServer.start(replies: [.chat("late", delay: .seconds(3)), .chat("fast")])
-        let completion = try await withClient(server, timeout: 0.5) { model, _ in try await model.complete(ChatRequest(messages: [.user("x")])) }
+        let server = try await LoopbackOpenAIServer.start(replies: [.chat("late", delay: .seconds(8)), .chat("fast")])
+        let completion = try await withClient(server, timeout: 2) { model, _ in try await model.complete(ChatRequest(messages: [.user("x")])) }
         #expect(completion.text == "fast")
         #expect(completion.attempts == 2)
     }

@@ -39,6 +39,10 @@ public struct CallRecord: Sendable, Codable, Hashable {
     public var formatError: Bool
     /// The simulated user's private thought, when it gave one.
     public var thought: String?
+    /// Streamed calls: seconds to the first generated text.
+    public var timeToFirstTokenSeconds: Double?
+    /// Streamed calls: completion tokens per second after the first.
+    public var tokensPerSecond: Double?
 
     /// Creates a call record.
     public init(
@@ -66,5 +70,7 @@ public struct CallRecord: Sendable, Codable, Hashable {
             completionTokens: completion.usage?.completionTokens, latencySeconds: completion.latencySeconds,
             attempts: completion.attempts, finishReason: completion.finishReason, seed: seed,
             requestHash: requestHash)
+        timeToFirstTokenSeconds = completion.timeToFirstTokenSeconds
+        tokensPerSecond = completion.tokensPerSecond
     }
 }

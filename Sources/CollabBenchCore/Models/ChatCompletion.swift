@@ -26,6 +26,10 @@ public struct ChatCompletion: Sendable, Hashable {
     public var attempts: Int
     /// The model name the server reported.
     public var servedModel: String?
+    /// Streamed calls: seconds from the request to the first generated text.
+    public var timeToFirstTokenSeconds: Double?
+    /// Streamed calls: completion tokens per second after the first one.
+    public var tokensPerSecond: Double?
 
     /// Creates a completion.
     public init(

@@ -1,0 +1,65 @@
+@testable import CollabBenchModels
+import CollabBenchCore
+import CollabBenchTestSupport
+import Foundation
+import Testing
+
+struct SSEParserTests {
+    static let stream = "data: {\"a\":1}\n\n: a comment\r\ndata: line one\r\ndata: line two\r\n\r\nevent: ping\ndata: [DONE]\n\n"
+
+    @Test func parsesEventsWithAnyLineEnding() {
+        var parser = SSEParser()
+        #expect(parser.feed(Array(Self.stream.utf8)) == ["{\"a\":1}", "line one\nline two", "[DONE]"])
+        #expect(parser.finish() == nil)
+    }
+
+    /// Law: re-chunking a stream changes no event.
+    @Test(arguments: [1, 2, 3, 5, 7, 13, 64])
+    func rechunkingChangesNoEvent(chunk: Int) {
+        let bytes = Array(Self.stream.utf8)
+        var whole = SSEParser()
+        let expected = whole.feed(bytes)
+        var parser = SSEParser()
+        var events: [String] = []
+        var i = 0
+        while i < bytes.count {
+            events += parser.feed(bytes[i..<min(i + chunk, bytes.count)])
+            i += chunk
+        }
+        #expect(events == expected)
+    }
+
+    @Test func aFinalEventWithoutBlankLineIsKept() {
+        var parser = SSEParser()
+        #expect(parser.feed(Array("data: tail".utf8)).isEmpty)
+        #expect(parser.finish() == "tail")
+    }
+}
+
+struct StreamingClientTests {
+    @Test func streamedReplyIsAssembledWithTimeToFirstTokenAndUsage() async throws {
+        let server = try await LoopbackOpenAIServer.start(replies: [.chatStream(["Hel", "lo ", "there"], completionTokens: 3)])
+        let factory = ModelClientFactory(environment: [:], streaming: true)
+        let spec = try ModelSpec(parsing: "openai/s@\(server.baseURL)")
+        let completion = try await factory.client(for: spec).complete(ChatRequest(messages: [.user("hi")]))
+        try await factory.shutdown()
+        try await server.stop()
+        #expect(completion.text == "Hello there")
+        #expect(completion.finishReason == "stop")
+        #expect(completion.usage == TokenUsage(promptTokens: 10, completionTokens: 3))
+        #expect(completion.timeToFirstTokenSeconds != nil)
+        let body = try #require(server.requests.first?.json)
+        #expect(body["stream"] as? Bool == true)
+        #expect((body["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true)
+    }
+
+    @Test func streamedErrorsAreHandledLikeOthers() async throws {
+        let server = try await LoopbackOpenAIServer.start(replies: [.error(503, message: "busy"), .chatStream(["ok"])])
+        let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01), environment: [:], streaming: true)
+        let completion = try await factory.client(for: try ModelSpec(parsing: "openai/s@\(server.baseURL)")).complete(ChatRequest(messages: [.user("x")]))
+        try await factory.shutdown()
+        try await server.stop()
+        #expect(completion.text == "ok")
+        #expect(completion.attempts == 2)
+    }
+}
