@@ -8,6 +8,7 @@
 //                          [--memory 1000,10000] [--replay 1000]
 
 import CollabBenchCore
+import CollabBenchMetrics
 import CollabBenchModels
 import CollabBenchPacks
 import CollabBenchRunner
@@ -56,13 +57,13 @@ func scriptedReply(_ request: RecordedRequest, delay: Duration) -> ScriptedRespo
 
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
 func peakRSSMegabytes() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
 }
 
@@ -141,7 +142,7 @@ if options.serve {
     let delay = Duration.milliseconds(options.latencyMs)
     let server = try await LoopbackOpenAIServer.start { scriptedReply($0, delay: delay) }
     print(server.baseURL)
-    fflush(stdout)
+    fflush(nil)
     while true { try await Task.sleep(for: .seconds(3600)) }
 }
 
@@ -177,7 +178,10 @@ if options.replay > 0 {
     // A second store file would miss the cache; re-run in the same store with a new run id.
     let store = try ResultStore(path: path)
     try store.forgetConversations()
-    let m = try await runOnce(baseURL: "http://127.0.0.1:9/v1", pack: pack, concurrency: 64, storePath: path, cache: .readOnly, tokenizer: tokenizer)
+    // The cache is keyed by endpoint: replay against the same URL, with the server gone.
+    serverProcess.terminate()
+    serverProcess.waitUntilExit()
+    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 64, storePath: path, cache: .readOnly, tokenizer: tokenizer)
     print("")
     print(String(format: "Replay of %d fully cached conversations (%d calls, no server): %.2f s, %.0f conversations/s, %.3f ms harness CPU per call", m.conversations, m.calls, m.wall, Double(m.conversations) / m.wall, m.cpu / Double(m.calls) * 1000))
 }
