@@ -49,13 +49,8 @@ enum ModelHTTP {
             let response = try await http.execute(request, timeout: timeout)
             let collected = try await response.body.collect(upTo: maxBodyBytes)
             return .success(Reply(status: Int(response.status.code), headers: response.headers, body: Data(collected.readableBytesView)))
-        } catch is CancellationError {
-            return .failure(Failure(error: CollabBenchError(.modelTimeout, "\(where_): cancelled"), retryable: false))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return .failure(Failure(
-                error: CollabBenchError(.modelTimeout, "\(where_): no reply within \(timeout.nanoseconds / 1_000_000_000) s"), retryable: true))
         } catch {
-            return .failure(Failure(error: CollabBenchError(.modelUnreachable, "cannot reach \(where_): \(describe(error))"), retryable: true))
+            return .failure(transportFailure(error, timeout: timeout, where: where_))
         }
     }
 
@@ -106,13 +101,8 @@ enum ModelHTTP {
             }
             if let last = parser.finish() { events.append(last) }
             return .success(.streamed(StreamedReply(events: events, timeToFirstContent: first, total: seconds(since: started))))
-        } catch is CancellationError {
-            return .failure(Failure(error: CollabBenchError(.modelTimeout, "\(where_): cancelled"), retryable: false))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-            return .failure(Failure(
-                error: CollabBenchError(.modelTimeout, "\(where_): no reply within \(timeout.nanoseconds / 1_000_000_000) s"), retryable: true))
         } catch {
-            return .failure(Failure(error: CollabBenchError(.modelUnreachable, "cannot reach \(where_): \(describe(error))"), retryable: true))
+            return .failure(transportFailure(error, timeout: timeout, where: where_))
         }
     }
 
@@ -120,6 +110,18 @@ enum ModelHTTP {
     enum Either: Sendable {
         case whole(Reply)
         case streamed(StreamedReply)
+    }
+
+    /// A transport error as a failure: cancellation is final; timeouts and connection errors retry.
+    static func transportFailure(_ error: any Error, timeout: TimeAmount, where where_: String) -> Failure {
+        if error is CancellationError {
+            return Failure(error: CollabBenchError(.modelTimeout, "\(where_): cancelled"), retryable: false)
+        }
+        if let e = error as? HTTPClientError, e == .deadlineExceeded || e == .readTimeout {
+            return Failure(
+                error: CollabBenchError(.modelTimeout, "\(where_): no reply within \(timeout.nanoseconds / 1_000_000_000) s"), retryable: true)
+        }
+        return Failure(error: CollabBenchError(.modelUnreachable, "cannot reach \(where_): \(describe(error))"), retryable: true)
     }
 
     static func isRetryable(status: Int) -> Bool {
