@@ -25,8 +25,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A YAML evaluation config (packs, agents, user, judges, protocol, ...); flags left at their defaults take its values. Check it with 'collabbench config check'.")
     var config: String?
 
-    @Option(help: "The agent under test: provider/model[@base_url] (openai, anthropic), or the base URL of any service speaking OpenAI Chat Completions.")
-    var agent: String?
+    @Option(help: "The agent under test: provider/model[@base_url] (openai, anthropic), or the base URL of any service speaking OpenAI Chat Completions. Repeat to evaluate several agents with the same simulated user and judge.")
+    var agent: [String] = []
+
+    @Option(help: "A file holding the agent's system prompt (instead of a preset).")
+    var agentSystemPrompt: String?
 
     @Option(help: "A name for an agent given as a bare URL or as --agent-cmd.")
     var agentName: String?
@@ -136,7 +139,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if config == nil {
             guard pack != nil else { throw ValidationError("give --pack <name or folder> (or --config <file>)") }
-            guard (agent == nil) != (agentCmd == nil) else { throw ValidationError("give the agent as --agent <spec or URL> or as --agent-cmd <command>, not both") }
+            guard agent.isEmpty != (agentCmd == nil) else { throw ValidationError("give the agent as --agent <spec or URL> or as --agent-cmd <command>, not both") }
             if agentCmd != nil && user == nil { throw ValidationError("--agent-cmd needs --user <spec>: the simulated user must be a model") }
         }
         guard ["per-conversation", "per-run"].contains(agentScope) else { throw ValidationError("--agent-scope must be per-conversation or per-run") }
@@ -154,7 +157,19 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let config else { return try await runSingle() }
+        guard let config else {
+            guard agent.count > 1 else { return try await runSingle() }
+            // Several agents: one run each, sharing the simulated user, judges and settings.
+            var failures = 0
+            for one in agent {
+                var single = self
+                single.agent = [one]
+                print("== agent \(one)")
+                do { try await single.runSingle() } catch let exit as ExitCode where exit == .failure { failures += 1 }
+            }
+            if failures > 0 { throw ExitCode.failure }
+            return
+        }
         let evaluation = try await reportingErrors { () -> EvaluationConfig in
             let (loaded, problems) = EvaluationConfig.load(path: config)
             guard let loaded, problems.isEmpty else {
@@ -166,12 +181,12 @@ struct RunCommand: AsyncParsableCommand {
         let defaults = RunCommand.defaults
         var failures = 0
         for packName in pack.map({ [$0] }) ?? evaluation.packs {
-            for entry in (agent == nil && agentCmd == nil) ? evaluation.agents : [AgentEntry()] {
+            for entry in (agent.isEmpty && agentCmd == nil) ? evaluation.agents : agent.map({ AgentEntry(model: $0) }) + (agentCmd.map { [AgentEntry(command: $0)] } ?? []) {
                 var one = self
                 one.config = nil
                 one.pack = packName
-                if agent == nil && agentCmd == nil {
-                    one.agent = entry.model ?? entry.url
+                do {
+                    one.agent = [entry.model ?? entry.url].compactMap { $0 }
                     one.agentCmd = entry.command
                     one.agentName = entry.name ?? agentName
                     if let p = entry.preset { one.preset = p }
@@ -191,7 +206,7 @@ struct RunCommand: AsyncParsableCommand {
                 if judgeRepeats == defaults.judgeRepeats, let v = evaluation.judgeRepeats { one.judgeRepeats = v }
                 if db == defaults.db, let v = evaluation.db { one.db = v }
                 if cache == defaults.cache, let v = evaluation.cache { one.cache = v }
-                print("== pack \(packName), agent \(one.agent ?? one.agentCmd ?? "?")")
+                print("== pack \(packName), agent \(one.agent.first ?? one.agentCmd ?? "?")")
                 do {
                     try one.validate()
                     try await one.runSingle()
@@ -201,6 +216,14 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         if failures > 0 { throw ExitCode.failure }
+    }
+
+    /// The text of a system-prompt file.
+    static func readSystemPrompt(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
+            !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else { throw CollabBenchError(.missingFile, "cannot read the agent system prompt \(path) (missing, empty or not UTF-8)") }
+        return text
     }
 
     /// The options' default values, to tell which flags a config may fill in.
@@ -216,7 +239,7 @@ struct RunCommand: AsyncParsableCommand {
                     command: $0, name: agentName ?? "agent", scope: agentScope == "per-run" ? .perRun : .perConversation,
                     turnTimeoutSeconds: agentTimeout, passEnvironment: agentEnvPass))
             }
-            let agentSpec = try subprocess?.spec ?? ModelSpec.agentSpec(parsing: agent ?? "", name: agentName)
+            let agentSpec = try subprocess?.spec ?? ModelSpec.agentSpec(parsing: agent.first ?? "", name: agentName)
             let userSpec = try user.map(ModelSpec.init(parsing:)) ?? agentSpec
             let judgeSpecs = try judge.map(ModelSpec.init(parsing:))
             let judgeSpec = judgeSpecs.first ?? userSpec
@@ -271,14 +294,17 @@ struct RunCommand: AsyncParsableCommand {
             maxExchanges: maxExchanges ?? taskPack.maxExchanges,
             simulatorSampling: Sampling(temperature: 1.0, topP: 1.0, maxTokens: userMaxTokens),
             agentSampling: Sampling(temperature: agentTemperature ?? kind.paperAgentTemperature, topP: agentTopP, maxTokens: agentMaxTokens),
-            agentSystemPrompt: preset == "proactive" ? try library.template("agent.proactive.system").text : nil,
+            agentSystemPrompt: try agentSystemPrompt.map(Self.readSystemPrompt)
+                ?? (preset == "proactive" ? try library.template("agent.proactive.system").text : nil),
             structuredOutput: structuredOutput)
         let judgeSampling = Sampling(temperature: 0, maxTokens: judgeMaxTokens)
         let paper = protocolName == "collabllm"
         let extractorChoice = extractor.flatMap(ExtractorChoice.init(rawValue:)) ?? (paper ? .llmPaper : .deterministic)
         let judgeMath = judgedAccuracy || paper
         let configuration = RunConfiguration(
-            name: name, agent: specs.agent, agentPreset: preset, userSimulator: specs.user, judge: specs.judge,
+            name: name, agent: specs.agent,
+            agentPreset: agentSystemPrompt.map { "custom:" + (($0 as NSString).lastPathComponent) } ?? preset,
+            userSimulator: specs.user, judge: specs.judge,
             conversation: settings, judgeSampling: judgeSampling, judgeMaxAttempts: judgeAttempts,
             judgeStructuredOutput: structuredOutput, protocolName: protocolName, extractor: extractorChoice,
             judgedAccuracy: judgeMath && kind == .math, itrScale: itrScale, judgeRepeats: judgeRepeats, additionalJudges: extraJudges,

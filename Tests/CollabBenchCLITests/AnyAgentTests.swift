@@ -75,4 +75,21 @@ struct AnyAgentTests {
             #expect(c.scores.isEmpty)
         }
     }
+
+    @Test func repeatedAgentsShareOneInvocationAndASystemPromptFile() async throws {
+        let server = try await Self.server()
+        defer { Task { try? await server.stop() } }
+        let dir = try CLI.tempDir()
+        try "You are a careful tutor. Ask before answering.".write(toFile: dir + "/tutor.txt", atomically: true, encoding: .utf8)
+        let out = try await run(server, db: dir + "/two.sqlite", agent: [
+            "--agent", "openai/one@\(server.baseURL)", "--agent", "openai/two@\(server.baseURL)", "--agent-system-prompt", dir + "/tutor.txt",
+        ])
+        #expect(out.status == 0, "\(out.stdout) \(out.stderr)")
+        let runs = try ResultStore(path: dir + "/two.sqlite").runs()
+        #expect(runs.map(\.agent).sorted() == ["openai/one@\(server.baseURL)", "openai/two@\(server.baseURL)"])
+        #expect(runs.allSatisfy { $0.agentPreset == "custom:tutor.txt" })
+        let agentRequests = server.requests.filter { $0.messages.first?.content == "You are a careful tutor. Ask before answering." }
+        #expect(!agentRequests.isEmpty)
+    }
 }
+
