@@ -133,6 +133,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Stream replies from OpenAI-compatible servers (SSE) and record time to first token and tokens/s per call.")
     var stream = false
 
+    @Flag(help: "Print what the run would do (conversations, model calls, generated tokens at most) and call nothing.")
+    var dryRun = false
+
     @Flag(help: "Print no per-conversation progress lines.")
     var noProgress = false
 
@@ -248,6 +251,16 @@ struct RunCommand: AsyncParsableCommand {
             let kind = taskPack.manifest.kind
             guard let encoding = TokenizerEncodingName(rawValue: taskPack.manifest.metric.tokenEncoding) else {
                 throw ValidationError("pack \(taskPack.manifest.name): unknown token_encoding '\(taskPack.manifest.metric.tokenEncoding)'")
+            }
+            if dryRun {
+                print(DryRunEstimate(
+                    pack: taskPack, limit: limit, trials: trials, shard: try shard.map(Shard.init(parsing:)),
+                    maxExchanges: maxExchanges ?? taskPack.maxExchanges, judges: max(1, judge.count) * judgeRepeats,
+                    judgeAttempts: judgeAttempts, extraJudgeCalls: (judgedAccuracy || protocolName == "collabllm") && kind == .math ? 1 : 0,
+                    extractorCalls: (protocolName == "collabllm" || (extractor ?? "deterministic") != "deterministic") && kind != .math ? 1 : 0,
+                    agentMaxTokens: agentMaxTokens, userMaxTokens: userMaxTokens, judgeMaxTokens: judgeMaxTokens
+                ).description)
+                return
             }
             let tokenizer = try await TokenizerLocator(explicitDirectory: tokenizerDir).load(encoding)
             let store = try ResultStore(path: db)

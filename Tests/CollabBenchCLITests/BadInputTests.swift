@@ -86,3 +86,14 @@ enum TokenizerFiles {
         return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0 + "/cl100k_base.tiktoken") }
     }
 }
+
+struct DryRunTests {
+    @Test(.enabled(if: CLI.available)) func dryRunCallsNothingAndWritesNothing() async throws {
+        let dir = try CLI.tempDir()
+        let out = try await CLI.run(["run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/d.sqlite", "--trials", "2", "--dry-run"])
+        #expect(out.status == 0, "\(out.stderr)")
+        // 6 tasks × 2 trials; 6 exchanges → 12 calls + 1 judge call each.
+        #expect(out.stdout.contains("Dry run: 12 conversations; 156 model calls"), "\(out.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/d.sqlite"))
+    }
+}

@@ -43,7 +43,7 @@ struct ResumeAndReplayTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         var stored = 0
-        for _ in 0..<300 {
+        for _ in 0..<1200 {
             try await Task.sleep(for: .milliseconds(50))
             if FileManager.default.fileExists(atPath: db), let store = try? ResultStore(path: db),
                 let run = try? store.runs().first {
