@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CollabBenchCore
 import Foundation
 import NIOCore
+import Synchronization
 import NIOHTTP1
 
 /// Creates model clients from specs and owns the HTTP client they share.
@@ -15,6 +16,9 @@ public final class ModelClientFactory: Sendable {
     private let requestTimeoutSeconds: Double
     /// OpenAI-compatible clients stream their replies (SSE) and record time to first token.
     private let streaming: Bool
+    /// Requests per minute per endpoint, if budgeted.
+    private let requestsPerMinute: Int?
+    private let rateLimiters = Mutex<[String: RequestRateLimiter]>([:])
 
     /// Creates a factory.
     /// - Parameters:
@@ -22,9 +26,11 @@ public final class ModelClientFactory: Sendable {
     ///   - environment: Where API keys are read from.
     public init(
         maxConnectionsPerHost: Int = 64, connectTimeoutSeconds: Double = 10, requestTimeoutSeconds: Double = 600,
-        retry: RetryPolicy = .init(), environment: [String: String] = ProcessInfo.processInfo.environment, streaming: Bool = false
+        retry: RetryPolicy = .init(), environment: [String: String] = ProcessInfo.processInfo.environment, streaming: Bool = false,
+        requestsPerMinute: Int? = nil
     ) {
         self.streaming = streaming
+        self.requestsPerMinute = requestsPerMinute
         var configuration = HTTPClient.Configuration(
             timeout: .init(connect: .milliseconds(Int64(connectTimeoutSeconds * 1000)), read: .milliseconds(Int64(requestTimeoutSeconds * 1000))))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxConnectionsPerHost))
@@ -51,7 +57,7 @@ public final class ModelClientFactory: Sendable {
         default:
             return OpenAIChatModel(
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
-                streaming: streaming)
+                streaming: streaming, rate: rateLimiter(for: spec.baseURL ?? OpenAIChatModel.defaultBaseURL))
         }
     }
 
@@ -92,6 +98,18 @@ public final class ModelClientFactory: Sendable {
             throw CollabBenchError(.modelAuthentication, "model server \(spec) refused the request (HTTP \(response.status.code)): \(hint)")
         default:
             throw CollabBenchError(.modelHTTPError, "model server \(spec) answered HTTP \(response.status.code) to GET \(base)/models")
+        }
+    }
+
+    /// The requests-per-minute budget of the endpoint at `baseURL` (one per endpoint, shared by
+    /// every role and client that calls it), or nil without a budget.
+    func rateLimiter(for baseURL: String) -> RequestRateLimiter? {
+        guard let requestsPerMinute else { return nil }
+        return rateLimiters.withLock { limiters in
+            if let existing = limiters[baseURL] { return existing }
+            let limiter = RequestRateLimiter(requestsPerMinute: requestsPerMinute)
+            limiters[baseURL] = limiter
+            return limiter
         }
     }
 

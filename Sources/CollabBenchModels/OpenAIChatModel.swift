@@ -22,6 +22,8 @@ public final class OpenAIChatModel: ChatModel {
     private let structuredStyle = Mutex<OpenAIWire.StructuredStyle>(.jsonSchema)
     /// Ask for streamed replies (SSE) and record time to first token and tokens per second.
     private let streaming: Bool
+    /// The endpoint's requests-per-minute budget, shared by every client of that endpoint.
+    private let rate: RequestRateLimiter?
 
     /// Default base URL per provider.
     public static let defaultBaseURL = "https://api.openai.com/v1"
@@ -36,9 +38,10 @@ public final class OpenAIChatModel: ChatModel {
     ///   - maxInFlight: Calls in flight at most through this client.
     public init(
         spec: ModelSpec, http: HTTPClient, apiKey: String?, retry: RetryPolicy = .init(),
-        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64, streaming: Bool = false
+        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64, streaming: Bool = false, rate: RequestRateLimiter? = nil
     ) {
         self.streaming = streaming
+        self.rate = rate
         self.spec = spec
         self.http = http
         self.apiKey = apiKey
@@ -65,6 +68,7 @@ public final class OpenAIChatModel: ChatModel {
             structuredStyle.withLock { $0 = .jsonObjectWithSchema }
             return .rephrased
         }
+        await limiter.recordSuccess()
         var completion = result.value
         completion.latencySeconds = ModelHTTP.seconds(since: started)
         completion.attempts = result.attempts
@@ -94,6 +98,11 @@ public final class OpenAIChatModel: ChatModel {
             return .outcome(.fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)")))
         }
         let headers = apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
+        if let rate {
+            do { try await rate.acquire() } catch {
+                return .outcome(.fatal(CollabBenchError(.modelTimeout, "\(where_): cancelled")))
+            }
+        }
         let reply: ModelHTTP.Reply
         if streaming {
             let streamedBody: Data
@@ -126,6 +135,7 @@ public final class OpenAIChatModel: ChatModel {
             if request.responseFormat != nil && style == .jsonSchema && aboutFormat && [400, 422, 500].contains(status) {
                 return .rephrasable(CollabBenchError(.modelHTTPError, text))
             }
+            if status == 429 { await limiter.reduceAfterRateLimit() }
             switch status {
             case _ where ModelHTTP.isRetryable(status: status):
                 return .outcome(.retryable(CollabBenchError(.modelHTTPError, text), retryAfter: reply.retryAfter))

@@ -133,6 +133,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Stream replies from OpenAI-compatible servers (SSE) and record time to first token and tokens/s per call.")
     var stream = false
 
+    @Option(help: "Requests per minute per model endpoint (shared by every role calling it); on HTTP 429 the calls in flight also back off and recover by themselves.")
+    var rpm: Int?
+
     @Flag(help: "Print what the run would do (conversations, model calls, generated tokens at most) and call nothing.")
     var dryRun = false
 
@@ -151,6 +154,7 @@ struct RunCommand: AsyncParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let maxExchanges, maxExchanges < 1 { throw ValidationError("--max-exchanges must be at least 1") }
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
+        if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
         guard ["default", "collabllm"].contains(protocolName) else { throw ValidationError("--protocol must be default or collabllm") }
         if let extractor, ExtractorChoice(rawValue: extractor) == nil { throw ValidationError("--extractor must be deterministic, llm or llm-paper") }
         guard ["three-level", "unit"].contains(itrScale) else { throw ValidationError("--itr-scale must be three-level or unit") }
@@ -265,7 +269,7 @@ struct RunCommand: AsyncParsableCommand {
             let tokenizer = try await TokenizerLocator(explicitDirectory: tokenizerDir).load(encoding)
             let store = try ResultStore(path: db)
 
-            let factory = ModelClientFactory(maxConnectionsPerHost: concurrency * 2, requestTimeoutSeconds: requestTimeout, streaming: stream)
+            let factory = ModelClientFactory(maxConnectionsPerHost: concurrency * 2, requestTimeoutSeconds: requestTimeout, streaming: stream, requestsPerMinute: rpm)
             let cacheMode = CacheMode(rawValue: cache) ?? .readWrite
             do {
                 if cacheMode != .readOnly {

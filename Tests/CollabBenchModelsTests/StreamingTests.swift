@@ -63,3 +63,23 @@ struct StreamingClientTests {
         #expect(completion.attempts == 2)
     }
 }
+
+struct RateBudgetWiringTests {
+    @Test func clientsOfOneEndpointShareItsRequestsPerMinute() async throws {
+        let server = try await LoopbackOpenAIServer.start(replies: [.chat("ok")])
+        // 60 per minute: one per second, a burst of one. Two clients (two roles) of one endpoint share it.
+        let factory = ModelClientFactory(environment: [:], requestsPerMinute: 60)
+        let spec = try ModelSpec(parsing: "openai/r@\(server.baseURL)")
+        let a = factory.client(for: spec)
+        let b = factory.client(for: spec)
+        let start = ContinuousClock.now
+        _ = try await a.complete(ChatRequest(messages: [.user("1")]))
+        _ = try await b.complete(ChatRequest(messages: [.user("2")]))
+        _ = try await a.complete(ChatRequest(messages: [.user("3")]))
+        let elapsed = ContinuousClock.now - start
+        try await factory.shutdown()
+        try await server.stop()
+        #expect(elapsed >= .milliseconds(1900))
+        #expect(server.requests.count == 3)
+    }
+}
