@@ -1,4 +1,5 @@
 import ArgumentParser
+import CollabBenchReports
 import CollabBenchMetrics
 import Foundation
 
@@ -125,26 +126,7 @@ struct ScoreMathCommand: AsyncParsableCommand {
     }
 
     /// A JSON string literal.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { JSONText.quote(s) }
 }
 
 /// A bad input to `score math`: names the file and line.

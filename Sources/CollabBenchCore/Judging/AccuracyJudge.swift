@@ -60,35 +60,24 @@ public struct AccuracyJudge: Sendable {
         let prompt = try template.render([
             "question": task.prompt, "reference": task.reference.text, "transcript": transcript.rendered(),
         ])
-        let messages: [ChatMessage] = [.user(prompt)]
-        var calls: [CallRecord] = []
-        for attempt in 0..<maxAttempts {
-            let callSeed = StableHash.derivedSeed(seed, Self.templateName, String(attempt))
-            let request = ChatRequest(
-                messages: messages, sampling: sampling, seed: callSeed,
-                responseFormat: structuredOutput ? ResponseFormat(name: "accuracy_verdict", schemaJSON: Self.schemaJSON) : nil)
-            let completion: ChatCompletion
-            do {
-                completion = try await model.complete(request)
-            } catch {
-                try ConversationEngine.rethrowIfRunWide(error)
-                return JudgeVerdict(
-                    criterion: Self.criterion, status: .failed, calls: calls, promptHash: template.hash,
-                    detail: "accuracy judge (\(model.spec)): \(error)")
-            }
-            var call = CallRecord(model: model.spec.description, completion: completion, seed: callSeed, requestHash: ConversationEngine.hash(messages))
-            if let parsed = Self.parse(completion.text) {
-                calls.append(call)
-                return JudgeVerdict(
-                    criterion: Self.criterion, status: .scored, rawScore: parsed.accuracy, score: parsed.accuracy,
-                    thought: parsed.thought, calls: calls, promptHash: template.hash)
-            }
-            call.formatError = true
-            calls.append(call)
+        let loop = JudgeCallLoop(
+            model: model, sampling: sampling,
+            responseFormat: structuredOutput ? ResponseFormat(name: "accuracy_verdict", schemaJSON: Self.schemaJSON) : nil,
+            maxAttempts: maxAttempts)
+        switch try await loop.run(messages: [.user(prompt)], seed: seed, seedKey: Self.templateName, read: Self.parse) {
+        case .read(let parsed, let calls):
+            return JudgeVerdict(
+                criterion: Self.criterion, status: .scored, rawScore: parsed.accuracy, score: parsed.accuracy,
+                thought: parsed.thought, calls: calls, promptHash: template.hash)
+        case .failed(let error, let calls):
+            return JudgeVerdict(
+                criterion: Self.criterion, status: .failed, calls: calls, promptHash: template.hash,
+                detail: "accuracy judge (\(model.spec)): \(error)")
+        case .unreadable(let calls):
+            return JudgeVerdict(
+                criterion: Self.criterion, status: .unscored, calls: calls, promptHash: template.hash,
+                detail: "no readable 0/1 accuracy in \(calls.count) judge replies")
         }
-        return JudgeVerdict(
-            criterion: Self.criterion, status: .unscored, calls: calls, promptHash: template.hash,
-            detail: "no readable 0/1 accuracy in \(calls.count) judge replies")
     }
 
     /// Reads a 0/1 verdict from a reply, however it was written: a JSON object anywhere in the text

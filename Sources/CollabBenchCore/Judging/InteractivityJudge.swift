@@ -103,43 +103,32 @@ public struct InteractivityJudge: Sendable {
     public func judge(task: BenchmarkTask, transcript: Transcript, seed: Int) async throws -> JudgeVerdict {
         let template = try prompts.template(scale.templateName)
         let prompt = try template.render(["hidden_intent": task.hiddenIntent, "transcript": transcript.rendered()])
-        let messages: [ChatMessage] = [.user(prompt)]
         let criterion = scale.criterion
-        var calls: [CallRecord] = []
-        for attempt in 0..<maxAttempts {
-            let callSeed = StableHash.derivedSeed(seed, scale.templateName, String(attempt))
-            let request = ChatRequest(
-                messages: messages, sampling: sampling, seed: callSeed,
-                responseFormat: structuredOutput ? ResponseFormat(name: "interactivity_verdict", schemaJSON: scale.schemaJSON) : nil)
-            let completion: ChatCompletion
-            do {
-                completion = try await model.complete(request)
-            } catch {
-                try ConversationEngine.rethrowIfRunWide(error)
-                return JudgeVerdict(criterion: criterion, status: .failed, calls: calls, promptHash: template.hash, detail: "judge (\(model.spec)): \(error)")
+        let scale = self.scale
+        let loop = JudgeCallLoop(
+            model: model, sampling: sampling,
+            responseFormat: structuredOutput ? ResponseFormat(name: "interactivity_verdict", schemaJSON: scale.schemaJSON) : nil,
+            maxAttempts: maxAttempts)
+        // A reply is readable when it states a score on the scale (a whole 1-3 on the paper's rubric).
+        let read = { (text: String) -> (score: Double, thought: String?)? in
+            guard let parsed = JudgeReplyParser.score(in: text, allowed: scale.allowed), parsed.score.isFinite else { return nil }
+            switch scale {
+            case .threeLevel: return parsed.score == parsed.score.rounded() ? parsed : nil
+            case .unitInterval: return parsed
             }
-            var call = CallRecord(model: model.spec.description, completion: completion, seed: callSeed, requestHash: ConversationEngine.hash(messages))
-            if let parsed = JudgeReplyParser.score(in: completion.text, allowed: scale.allowed), parsed.score.isFinite {
-                switch scale {
-                case .threeLevel where parsed.score == parsed.score.rounded():
-                    calls.append(call)
-                    return JudgeVerdict(
-                        criterion: criterion, status: .scored, rawScore: parsed.score, score: 2 * (parsed.score - 2.5),
-                        thought: parsed.thought, calls: calls, promptHash: template.hash)
-                case .unitInterval:
-                    calls.append(call)
-                    return JudgeVerdict(
-                        criterion: criterion, status: .scored, rawScore: parsed.score, score: parsed.score,
-                        thought: parsed.thought, calls: calls, promptHash: template.hash)
-                default:
-                    break
-                }
-            }
-            call.formatError = true
-            calls.append(call)
         }
-        return JudgeVerdict(
-            criterion: criterion, status: .unscored, calls: calls, promptHash: template.hash,
-            detail: "no readable score in \(calls.count) judge replies")
+        switch try await loop.run(messages: [.user(prompt)], seed: seed, seedKey: scale.templateName, read: read) {
+        case .read(let parsed, let calls):
+            let reported = scale == .threeLevel ? 2 * (parsed.score - 2.5) : parsed.score
+            return JudgeVerdict(
+                criterion: criterion, status: .scored, rawScore: parsed.score, score: reported,
+                thought: parsed.thought, calls: calls, promptHash: template.hash)
+        case .failed(let error, let calls):
+            return JudgeVerdict(criterion: criterion, status: .failed, calls: calls, promptHash: template.hash, detail: "judge (\(model.spec)): \(error)")
+        case .unreadable(let calls):
+            return JudgeVerdict(
+                criterion: criterion, status: .unscored, calls: calls, promptHash: template.hash,
+                detail: "no readable score in \(calls.count) judge replies")
+        }
     }
 }

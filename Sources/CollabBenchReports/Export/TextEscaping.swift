@@ -4,6 +4,22 @@ public enum HTMLText {
     /// `text` with `& < > " '` as character references and control characters (other than tab,
     /// newline and carriage return) as U+FFFD, safe inside elements and quoted attributes.
     public static func escape(_ text: String) -> String {
+        MarkupText.escape(text, apostrophe: "&#39;", forbidsC1Controls: true)
+    }
+}
+
+/// Escaping for XML 1.0 text and attribute values.
+public enum XMLText {
+    /// `text` with `& < > " '` escaped, characters XML 1.0 forbids replaced by U+FFFD, and newlines
+    /// kept.
+    public static func escape(_ text: String) -> String {
+        MarkupText.escape(text, apostrophe: "&apos;", forbidsC1Controls: false)
+    }
+}
+
+/// The escaping HTML and XML share.
+enum MarkupText {
+    static func escape(_ text: String, apostrophe: String, forbidsC1Controls: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -12,10 +28,12 @@ public enum HTMLText {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            case "'": out += "&#39;"
+            case "'": out += apostrophe
             case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
             default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                let forbidden = scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+                    || (forbidsC1Controls && (0x7F...0x9F).contains(scalar.value))
+                if forbidden {
                     out += "\u{FFFD}"
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -26,29 +44,28 @@ public enum HTMLText {
     }
 }
 
-/// Escaping for XML 1.0 text and attribute values.
-public enum XMLText {
-    /// `text` with `& < > " '` escaped, characters XML 1.0 forbids replaced by U+FFFD, and newlines
-    /// kept.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
+/// JSON string literals written by hand (streamed exports, one-line command output).
+public enum JSONText {
+    /// `text` as a JSON string literal (U+2028 and U+2029 escaped too, so it is also safe in JavaScript).
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out += "\u{FFFD}"
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    out += String(format: "\\u%04x", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
+        out += "\""
         return out
     }
 }
