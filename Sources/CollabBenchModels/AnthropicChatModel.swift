@@ -33,6 +33,8 @@ public final class AnthropicChatModel: ChatModel {
     private let requestTimeout: TimeAmount
     private let limiter: AsyncLimiter
     private let endpoint: String
+    /// The endpoint's requests- and tokens-per-minute budget, shared by every client of that endpoint.
+    private let rate: RequestRateLimiter?
     /// False once the model refused `temperature` and `top_p` together.
     private let sendTopP = Mutex(true)
 
@@ -50,10 +52,12 @@ public final class AnthropicChatModel: ChatModel {
     ///   - retry: Retry policy.
     ///   - requestTimeoutSeconds: Deadline of one HTTP attempt.
     ///   - maxInFlight: Calls in flight at most through this client.
+    ///   - rate: The endpoint's rate budget, if any.
     public init(
         spec: ModelSpec, http: HTTPClient, apiKey: String?, retry: RetryPolicy = .init(),
-        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64
+        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64, rate: RequestRateLimiter? = nil
     ) {
+        self.rate = rate
         self.spec = spec
         self.http = http
         self.apiKey = apiKey
@@ -79,9 +83,14 @@ public final class AnthropicChatModel: ChatModel {
         let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
             await attemptOnce(request)
         }
+        await limiter.recordSuccess()
         var completion = result.value
         completion.latencySeconds = ModelHTTP.seconds(since: started)
         completion.attempts = result.attempts
+        if let rate, let usage = completion.usage {
+            await rate.settle(
+                estimatedTokens: RequestRateLimiter.estimatedTokens(of: request), actualTokens: usage.promptTokens + usage.completionTokens)
+        }
         return completion
     }
 
@@ -94,6 +103,11 @@ public final class AnthropicChatModel: ChatModel {
         } catch {
             return .fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)"))
         }
+        if let rate {
+            do { try await rate.acquire(estimatedTokens: RequestRateLimiter.estimatedTokens(of: request)) } catch {
+                return .fatal(CollabBenchError(.modelTimeout, "\(where_): cancelled"))
+            }
+        }
         let reply: ModelHTTP.Reply
         switch await ModelHTTP.post(endpoint, body: body, headers: Self.headers(apiKey: apiKey), http: http, timeout: requestTimeout, where: where_) {
         case .success(let r): reply = r
@@ -103,6 +117,7 @@ public final class AnthropicChatModel: ChatModel {
         guard status == 200 else {
             let (message, _) = AnthropicWire.errorMessage(from: reply.body)
             let text = "\(where_) answered HTTP \(status): \(message)"
+            if status == 429 { await limiter.reduceAfterRateLimit() }
             if ModelHTTP.isRetryable(status: status) {
                 return .retryable(CollabBenchError(.modelHTTPError, text), retryAfter: reply.retryAfter)
             }

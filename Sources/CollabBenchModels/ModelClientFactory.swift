@@ -18,19 +18,24 @@ public final class ModelClientFactory: Sendable {
     private let streaming: Bool
     /// Requests per minute per endpoint, if budgeted.
     private let requestsPerMinute: Int?
+    /// Tokens (prompt + completion) per minute per endpoint, if budgeted.
+    private let tokensPerMinute: Int?
     private let rateLimiters = Mutex<[String: RequestRateLimiter]>([:])
 
     /// Creates a factory.
     /// - Parameters:
     ///   - maxConnectionsPerHost: Pool size per host; match it to the run's concurrency.
     ///   - environment: Where API keys are read from.
+    ///   - requestsPerMinute: Requests per minute per endpoint (base URL), shared by every role.
+    ///   - tokensPerMinute: Tokens per minute per endpoint, shared by every role.
     public init(
         maxConnectionsPerHost: Int = 64, connectTimeoutSeconds: Double = 10, requestTimeoutSeconds: Double = 600,
         retry: RetryPolicy = .init(), environment: [String: String] = ProcessInfo.processInfo.environment, streaming: Bool = false,
-        requestsPerMinute: Int? = nil
+        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil
     ) {
         self.streaming = streaming
         self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
         var configuration = HTTPClient.Configuration(
             timeout: .init(connect: .milliseconds(Int64(connectTimeoutSeconds * 1000)), read: .milliseconds(Int64(requestTimeoutSeconds * 1000))))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, maxConnectionsPerHost))
@@ -53,7 +58,8 @@ public final class ModelClientFactory: Sendable {
         switch spec.provider {
         case "anthropic":
             return AnthropicChatModel(
-                spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight)
+                spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
+                rate: rateLimiter(for: spec.baseURL ?? AnthropicChatModel.defaultBaseURL))
         default:
             return OpenAIChatModel(
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
@@ -101,13 +107,13 @@ public final class ModelClientFactory: Sendable {
         }
     }
 
-    /// The requests-per-minute budget of the endpoint at `baseURL` (one per endpoint, shared by
-    /// every role and client that calls it), or nil without a budget.
+    /// The rate budget of the endpoint at `baseURL` (one per endpoint, shared by every role and
+    /// client that calls it), or nil without a budget.
     func rateLimiter(for baseURL: String) -> RequestRateLimiter? {
-        guard let requestsPerMinute else { return nil }
+        guard requestsPerMinute != nil || tokensPerMinute != nil else { return nil }
         return rateLimiters.withLock { limiters in
             if let existing = limiters[baseURL] { return existing }
-            let limiter = RequestRateLimiter(requestsPerMinute: requestsPerMinute)
+            let limiter = RequestRateLimiter(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute)
             limiters[baseURL] = limiter
             return limiter
         }

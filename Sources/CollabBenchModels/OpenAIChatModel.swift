@@ -22,7 +22,7 @@ public final class OpenAIChatModel: ChatModel {
     private let structuredStyle = Mutex<OpenAIWire.StructuredStyle>(.jsonSchema)
     /// Ask for streamed replies (SSE) and record time to first token and tokens per second.
     private let streaming: Bool
-    /// The endpoint's requests-per-minute budget, shared by every client of that endpoint.
+    /// The endpoint's requests- and tokens-per-minute budget, shared by every client of that endpoint.
     private let rate: RequestRateLimiter?
 
     /// Default base URL per provider.
@@ -70,6 +70,10 @@ public final class OpenAIChatModel: ChatModel {
         }
         await limiter.recordSuccess()
         var completion = result.value
+        if let rate, let usage = completion.usage {
+            await rate.settle(
+                estimatedTokens: RequestRateLimiter.estimatedTokens(of: request), actualTokens: usage.promptTokens + usage.completionTokens)
+        }
         completion.latencySeconds = ModelHTTP.seconds(since: started)
         completion.attempts = result.attempts
         return completion
@@ -93,26 +97,20 @@ public final class OpenAIChatModel: ChatModel {
         let where_ = "model server \(spec)"
         let body: Data
         do {
-            body = try OpenAIWire.encode(request, model: spec.model, style: style)
+            body = try OpenAIWire.encode(request, model: spec.model, style: style, stream: streaming)
         } catch {
             return .outcome(.fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)")))
         }
         let headers = apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
         if let rate {
-            do { try await rate.acquire() } catch {
+            do { try await rate.acquire(estimatedTokens: RequestRateLimiter.estimatedTokens(of: request)) } catch {
                 return .outcome(.fatal(CollabBenchError(.modelTimeout, "\(where_): cancelled")))
             }
         }
         let reply: ModelHTTP.Reply
         if streaming {
-            let streamedBody: Data
-            do {
-                streamedBody = try OpenAIWire.encode(request, model: spec.model, style: style, stream: true)
-            } catch {
-                return .outcome(.fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)")))
-            }
             switch await ModelHTTP.postStreaming(
-                endpoint, body: streamedBody, headers: headers, http: http, timeout: requestTimeout, where: where_,
+                endpoint, body: body, headers: headers, http: http, timeout: requestTimeout, where: where_,
                 hasContent: { $0.contains("\"content\"") && !$0.contains("\"content\":\"\"") && !$0.contains("\"content\":null") })
             {
             case .failure(let failure): return .outcome(failure.outcome())

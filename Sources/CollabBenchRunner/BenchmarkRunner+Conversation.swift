@@ -65,7 +65,7 @@ extension BenchmarkRunner {
             runID: runID, taskID: task.id, trial: trial, seed: seed, transcript: transcript,
             turnTokens: scorer.turnTokens(transcript), scores: scores, verdicts: verdicts,
             startedAt: startedAt, finishedAt: Self.timestamp(Date()))
-        try store.save(result)
+        try await store.commit(result)
         return (task.id, transcript, scores)
     }
 

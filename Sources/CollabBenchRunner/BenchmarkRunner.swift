@@ -15,6 +15,10 @@ public struct RunSummary: Sendable, Hashable {
     public var wallSeconds: Double
     /// Quality of the judges and the simulated user in this invocation (conversations run now).
     public var quality = RunQuality()
+    /// Calls, tokens and money of this invocation.
+    public var meter = RunMeterSnapshot()
+    /// Conversations not started because the budget was reached (0 without a budget).
+    public var notStartedForBudget = 0
 
     /// Creates a summary.
     public init(runID: String, runName: String, conversations: Int, completed: Int, failed: Int, alreadyStored: Int, wallSeconds: Double) {
@@ -46,6 +50,12 @@ public struct BenchmarkRunner: Sendable {
     public var prompts: PromptLibrary
     /// Judges and extractor beyond the primary interactivity judge.
     public var judging: JudgingOptions
+    /// Counts conversations here and, through ``MeteredChatModel``, calls, tokens and cost. Give
+    /// the same meter to the models' wrappers and to a progress display.
+    public var meter = RunMeter()
+    /// Stop starting conversations once the meter's cost reaches this many US dollars (those in
+    /// flight finish; the run stays `partial` and resumes later). Not part of the run's identity.
+    public var budgetUSD: Double?
 
     /// Creates a runner.
     public init(
@@ -115,16 +125,23 @@ public struct BenchmarkRunner: Sendable {
         var completed = 0
         var failed = 0
         var quality = RunQuality()
+        var notStarted = 0
+        meter.setTotal(items.count)
+        let meter = meter
+        let budgetUSD = budgetUSD
+        func budgetReached() -> Bool { budgetUSD.map { meter.costUSD >= $0 } ?? false }
         do {
             try await withThrowingTaskGroup(of: (String, Transcript, [ScoreEntry]).self) { group in
                 var next = 0
                 func startNext() {
                     let item = items[next]
                     next += 1
+                    meter.conversationStarted()
                     group.addTask { try await self.runOne(task: item.task, runID: runID, trial: item.trial) }
                 }
-                while next < items.count && next < max(1, configuration.concurrency) { startNext() }
+                while next < items.count && next < max(1, configuration.concurrency) && !budgetReached() { startNext() }
                 while let (taskID, transcript, scores) = try await group.next() {
+                    meter.conversationFinished(failed: transcript.endReason == .failed)
                     if transcript.endReason == .failed { failed += 1 } else { completed += 1 }
                     quality.add(scores, taskMetric: pack.manifest.kind.metricName)
                     let metric = scores.first { $0.metric == pack.manifest.kind.metricName }
@@ -134,8 +151,9 @@ public struct BenchmarkRunner: Sendable {
                     progress(.conversationFinished(
                         taskID: taskID, done: completed + failed, total: items.count,
                         status: transcript.endReason == .failed ? "failed" : "completed", detail: detail))
-                    if next < items.count { startNext() }
+                    if next < items.count && !budgetReached() { startNext() }
                 }
+                notStarted = items.count - next
             }
         } catch {
             try? store.finishRun(id: runID, status: "interrupted", at: Self.timestamp(Date()))
@@ -147,14 +165,13 @@ public struct BenchmarkRunner: Sendable {
             runID: runID, runName: runName, conversations: items.count, completed: completed, failed: failed,
             alreadyStored: planned.count - items.count, wallSeconds: Date().timeIntervalSince(started))
         summary.quality = quality
+        summary.meter = meter.snapshot()
+        summary.notStartedForBudget = notStarted
         return summary
     }
 
-    public static func timestamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
+    /// An ISO 8601 timestamp with milliseconds (UTC).
+    public static func timestamp(_ date: Date) -> String { StableHash.timestamp(date) }
 
     public static func newRunID(at date: Date) -> String {
         let f = DateFormatter()

@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 
 extension ResultStore: ResponseCaching {
-    public func cachedCompletion(forKey key: String) throws -> ChatCompletion? {
-        try read { db in
+    public func cachedCompletion(forKey key: String) async throws -> ChatCompletion? {
+        try await readAsync { db in
             try Row.fetchOne(db, sql: "SELECT * FROM response_cache WHERE key = ?", arguments: [key]).map { row in
                 let prompt: Int? = row["prompt_tokens"]
                 let completion: Int? = row["completion_tokens"]
@@ -16,8 +16,9 @@ extension ResultStore: ResponseCaching {
         }
     }
 
-    public func storeCompletion(_ completion: ChatCompletion, forKey key: String, model: String) throws {
-        try write { db in
+    public func storeCompletion(_ completion: ChatCompletion, forKey key: String, model: String) async throws {
+        let created = StableHash.timestamp(Date())
+        try await writeAsync { db in
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO response_cache (key, model, text, finish_reason, prompt_tokens, completion_tokens, served_model, created_at)
@@ -25,7 +26,7 @@ extension ResultStore: ResponseCaching {
                     """,
                 arguments: [
                     key, model, completion.text, completion.finishReason, completion.usage?.promptTokens,
-                    completion.usage?.completionTokens, completion.servedModel, ISO8601DateFormatter().string(from: Date()),
+                    completion.usage?.completionTokens, completion.servedModel, created,
                 ])
         }
     }

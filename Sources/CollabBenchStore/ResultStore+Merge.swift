@@ -44,8 +44,10 @@ extension ResultStore {
                 defer { try? db.execute(sql: "DROP TABLE temp.merge_map") }
                 let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM src.conversations") ?? 0
                 try db.execute(sql: """
-                    INSERT INTO main.conversations (run_id, task_id, trial, seed, status, end_reason, exchanges, failure, started_at, finished_at)
-                    SELECT s.run_id, s.task_id, s.trial, s.seed, s.status, s.end_reason, s.exchanges, s.failure, s.started_at, s.finished_at
+                    INSERT INTO main.conversations (run_id, task_id, trial, seed, status, end_reason, exchanges, failure, started_at, finished_at,
+                        cost_usd, unpriced_calls)
+                    SELECT s.run_id, s.task_id, s.trial, s.seed, s.status, s.end_reason, s.exchanges, s.failure, s.started_at, s.finished_at,
+                        s.cost_usd, s.unpriced_calls
                     FROM src.conversations s JOIN temp.merge_map k ON k.src_id = s.id ORDER BY s.id
                     """)
                 report.conversationsAdded = db.changesCount
@@ -56,9 +58,10 @@ extension ResultStore {
                     """
                 try db.execute(sql: """
                     INSERT INTO main.messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
-                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second)
+                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd)
                     SELECT m.id, x.idx, x.role, x.text, x.tokens, x.model, x.raw_reply, x.thought, x.format_error, x.prompt_tokens,
-                        x.completion_tokens, x.latency_ms, x.attempts, x.finish_reason, x.seed, x.request_hash, x.ttft_ms, x.tokens_per_second
+                        x.completion_tokens, x.latency_ms, x.attempts, x.finish_reason, x.seed, x.request_hash, x.ttft_ms, x.tokens_per_second,
+                        x.cost_usd
                     \(mapped) JOIN src.messages x ON x.conversation_id = k.src_id
                     """)
                 try db.execute(sql: """
@@ -66,8 +69,10 @@ extension ResultStore {
                     SELECT m.id, x.metric, x.value, x.status, x.method, x.detail \(mapped) JOIN src.scores x ON x.conversation_id = k.src_id
                     """)
                 try db.execute(sql: """
-                    INSERT INTO main.judge_calls (conversation_id, criterion, attempt, model, prompt_hash, raw_reply, readable, latency_ms, seed, request_hash)
-                    SELECT m.id, x.criterion, x.attempt, x.model, x.prompt_hash, x.raw_reply, x.readable, x.latency_ms, x.seed, x.request_hash
+                    INSERT INTO main.judge_calls (conversation_id, criterion, attempt, model, prompt_hash, raw_reply, readable, latency_ms, seed, request_hash,
+                        prompt_tokens, completion_tokens, cost_usd)
+                    SELECT m.id, x.criterion, x.attempt, x.model, x.prompt_hash, x.raw_reply, x.readable, x.latency_ms, x.seed, x.request_hash,
+                        x.prompt_tokens, x.completion_tokens, x.cost_usd
                     \(mapped) JOIN src.judge_calls x ON x.conversation_id = k.src_id
                     """)
                 try db.execute(sql: """

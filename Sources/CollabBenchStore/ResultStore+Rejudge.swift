@@ -16,7 +16,7 @@ extension ResultStore {
                         model: row["model"], rawReply: row["raw_reply"], promptTokens: row["prompt_tokens"],
                         completionTokens: row["completion_tokens"], latencySeconds: (row["latency_ms"] as Double? ?? 0) / 1000,
                         attempts: row["attempts"], finishReason: row["finish_reason"], seed: row["seed"],
-                        requestHash: row["request_hash"], formatError: row["format_error"], thought: row["thought"]))
+                        requestHash: row["request_hash"], formatError: row["format_error"], thought: row["thought"], costUSD: row["cost_usd"]))
             }
             return Transcript(
                 turns: turns, endReason: EndReason(rawValue: conversation["end_reason"]) ?? .maxExchanges,
@@ -42,9 +42,9 @@ extension ResultStore {
             try db.execute(
                 sql: """
                     INSERT INTO messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
-                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second)
+                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd)
                     SELECT ?, idx, role, text, tokens, model, raw_reply, thought, format_error, prompt_tokens, completion_tokens,
-                        latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second FROM messages WHERE conversation_id = ?
+                        latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd FROM messages WHERE conversation_id = ?
                     """,
                 arguments: [copy, conversationID])
             for row in try Row.fetchAll(db, sql: "SELECT * FROM scores WHERE conversation_id = ?", arguments: [conversationID]) {
@@ -61,15 +61,7 @@ extension ResultStore {
             }
             for verdict in verdicts {
                 for (attempt, call) in verdict.calls.enumerated() {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO judge_calls (conversation_id, criterion, attempt, model, prompt_hash, raw_reply, readable, latency_ms, seed, request_hash)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            copy, verdict.criterion, attempt, call.model, verdict.promptHash, call.rawReply, !call.formatError,
-                            call.latencySeconds * 1000, call.seed, call.requestHash,
-                        ])
+                    try Self.insertJudgeCall(call, attempt: attempt, of: verdict, conversation: copy, into: db)
                 }
             }
             return copy

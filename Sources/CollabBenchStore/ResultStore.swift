@@ -26,6 +26,9 @@ public final class ResultStore: Sendable {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.busyMode = .timeout(30)
+            // WAL with synchronous=NORMAL: a commit survives a crash or kill -9 of the process (only
+            // a power loss can roll back the last commits) and costs no fsync per conversation.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
         } catch let error as DatabaseError {
@@ -115,52 +118,73 @@ public final class ResultStore: Sendable {
     /// - Returns: The conversation's row id.
     @discardableResult
     public func save(_ result: ConversationResult) throws -> Int64 {
-        try write { db in
-            let t = result.transcript
-            try db.execute(
+        try write { db in try Self.insert(result, into: db) }
+    }
+
+    /// Saves a finished conversation like ``save(_:)`` on the store's writer queue, so the calling
+    /// task's thread is free while SQLite works (the runner's path).
+    @discardableResult
+    public func commit(_ result: ConversationResult) async throws -> Int64 {
+        try await writeAsync { db in try Self.insert(result, into: db) }
+    }
+
+    private static func insert(_ result: ConversationResult, into db: Database) throws -> Int64 {
+        let t = result.transcript
+        let cost = result.cost
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO conversations (run_id, task_id, trial, seed, status, end_reason, exchanges, failure, started_at, finished_at,
+                    cost_usd, unpriced_calls)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                result.runID, result.taskID, result.trial, result.seed, t.endReason == .failed ? "failed" : "completed",
+                t.endReason.rawValue, t.exchanges, t.failure, result.startedAt, result.finishedAt, cost.usd, cost.unpricedCalls,
+            ])
+        let id = db.lastInsertedRowID
+        for (index, turn) in t.turns.enumerated() {
+            let c = turn.call
+            try db.cachedStatement(
                 sql: """
-                    INSERT INTO conversations (run_id, task_id, trial, seed, status, end_reason, exchanges, failure, started_at, finished_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    INSERT INTO messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
+                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second,
+                        cost_usd)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(
                 arguments: [
-                    result.runID, result.taskID, result.trial, result.seed, t.endReason == .failed ? "failed" : "completed",
-                    t.endReason.rawValue, t.exchanges, t.failure, result.startedAt, result.finishedAt,
+                    id, index, turn.role.rawValue, turn.text, index < result.turnTokens.count ? result.turnTokens[index] : nil,
+                    c.model, c.rawReply, c.thought, c.formatError, c.promptTokens, c.completionTokens, c.latencySeconds * 1000,
+                    c.attempts, c.finishReason, c.seed, c.requestHash, c.timeToFirstTokenSeconds.map { $0 * 1000 }, c.tokensPerSecond,
+                    c.costUSD,
                 ])
-            let id = db.lastInsertedRowID
-            for (index, turn) in t.turns.enumerated() {
-                let c = turn.call
-                try db.execute(
-                    sql: """
-                        INSERT INTO messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
-                            prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        id, index, turn.role.rawValue, turn.text, index < result.turnTokens.count ? result.turnTokens[index] : nil,
-                        c.model, c.rawReply, c.thought, c.formatError, c.promptTokens, c.completionTokens, c.latencySeconds * 1000,
-                        c.attempts, c.finishReason, c.seed, c.requestHash, c.timeToFirstTokenSeconds.map { $0 * 1000 }, c.tokensPerSecond,
-                    ])
-            }
-            for score in result.scores {
-                try db.execute(
-                    sql: "INSERT INTO scores (conversation_id, metric, value, status, method, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [id, score.metric, score.value, score.status.rawValue, score.method, score.detail])
-            }
-            for verdict in result.verdicts {
-                for (attempt, call) in verdict.calls.enumerated() {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO judge_calls (conversation_id, criterion, attempt, model, prompt_hash, raw_reply, readable, latency_ms, seed, request_hash)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            id, verdict.criterion, attempt, call.model, verdict.promptHash, call.rawReply, !call.formatError,
-                            call.latencySeconds * 1000, call.seed, call.requestHash,
-                        ])
-                }
-            }
-            return id
         }
+        for score in result.scores {
+            try db.cachedStatement(sql: "INSERT INTO scores (conversation_id, metric, value, status, method, detail) VALUES (?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [id, score.metric, score.value, score.status.rawValue, score.method, score.detail])
+        }
+        for verdict in result.verdicts {
+            for (attempt, call) in verdict.calls.enumerated() {
+                try insertJudgeCall(call, attempt: attempt, of: verdict, conversation: id, into: db)
+            }
+        }
+        return id
+    }
+
+    /// Inserts one judge call of `verdict` for conversation `id`.
+    static func insertJudgeCall(_ call: CallRecord, attempt: Int, of verdict: JudgeVerdict, conversation id: Int64, into db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO judge_calls (conversation_id, criterion, attempt, model, prompt_hash, raw_reply, readable, latency_ms, seed, request_hash,
+                    prompt_tokens, completion_tokens, cost_usd)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                id, verdict.criterion, attempt, call.model, verdict.promptHash, call.rawReply, !call.formatError,
+                call.latencySeconds * 1000, call.seed, call.requestHash, call.promptTokens, call.completionTokens, call.costUSD,
+            ])
     }
 
     /// Task ids and trials already stored for `runID` (to resume or skip).
@@ -214,6 +238,16 @@ public final class ResultStore: Sendable {
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.write(body) } catch { throw Self.wrap(error, path) }
+    }
+
+    /// Reads without blocking the caller's thread (GRDB runs it on its reader queue).
+    func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.read(body) } catch { throw Self.wrap(error, path) }
+    }
+
+    /// Writes without blocking the caller's thread (GRDB runs it on its writer queue).
+    func writeAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.write(body) } catch { throw Self.wrap(error, path) }
     }
 
     private static func wrap(_ error: any Error, _ path: String) -> any Error {

@@ -93,6 +93,17 @@ public struct ConversationResult: Sendable, Hashable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
     }
+
+    /// Every call made for this conversation: its messages, then every judge and extractor call.
+    public var calls: [CallRecord] { transcript.turns.map(\.call) + verdicts.flatMap(\.calls) }
+
+    /// The conversation's cost: the sum of the calls' known costs in US dollars (nil when none is
+    /// known), and how many calls have an unknown cost.
+    public var cost: (usd: Double?, unpricedCalls: Int) {
+        let all = calls
+        let known = all.compactMap(\.costUSD)
+        return (known.isEmpty ? nil : known.reduce(0, +), all.count - known.count)
+    }
 }
 
 /// One conversation's scores, as read back for reports.

@@ -4,7 +4,7 @@ import GRDB
 /// with `sqlite3`: runs, prompts, run_prompts, conversations, messages, scores, judge_calls, meta.
 enum StoreSchema {
     /// The schema version this build writes.
-    static let version = 4
+    static let version = 5
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -99,6 +99,7 @@ enum StoreSchema {
         registerCacheAndResume(&migrator)
         registerTagsMigration(&migrator)
         registerStreaming(&migrator)
+        registerCost(&migrator)
         return migrator
     }
 }

@@ -136,11 +136,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Requests per minute per model endpoint (shared by every role calling it); on HTTP 429 the calls in flight also back off and recover by themselves.")
     var rpm: Int?
 
-    @Flag(help: "Print what the run would do (conversations, model calls, generated tokens at most) and call nothing.")
+    @Option(help: "Tokens (prompt + completion) per minute per model endpoint, shared by every role calling it.")
+    var tpm: Int?
+
+    @Option(help: "A pricing file (YAML: models: {<model>: {input: <USD per 1M>, output: <USD per 1M>}}) on top of the built-in prices.")
+    var pricing: String?
+
+    @Option(help: "Stop starting conversations once this many US dollars are spent (those in flight finish; re-run with a larger budget to continue).")
+    var budget: Double?
+
+    @Flag(help: "Print what the run would do (conversations, model calls, tokens and cost at most) and call nothing.")
     var dryRun = false
 
-    @Flag(help: "Print no per-conversation progress lines.")
+    @Flag(help: "No live display on a terminal: plain progress lines instead (always the case when output is not a terminal).")
     var noProgress = false
+
+    @Option(help: "Seconds between plain progress lines.")
+    var progressInterval: Double = 10
 
     func validate() throws {
         if config == nil {
@@ -155,6 +167,9 @@ struct RunCommand: AsyncParsableCommand {
         if let maxExchanges, maxExchanges < 1 { throw ValidationError("--max-exchanges must be at least 1") }
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
         if let rpm, rpm < 1 { throw ValidationError("--rpm must be at least 1") }
+        if let tpm, tpm < 1 { throw ValidationError("--tpm must be at least 1") }
+        if let budget, !(budget > 0) { throw ValidationError("--budget must be a positive number of US dollars") }
+        guard progressInterval > 0 else { throw ValidationError("--progress-interval must be positive") }
         guard ["default", "collabllm"].contains(protocolName) else { throw ValidationError("--protocol must be default or collabllm") }
         if let extractor, ExtractorChoice(rawValue: extractor) == nil { throw ValidationError("--extractor must be deterministic, llm or llm-paper") }
         guard ["three-level", "unit"].contains(itrScale) else { throw ValidationError("--itr-scale must be three-level or unit") }
@@ -256,20 +271,39 @@ struct RunCommand: AsyncParsableCommand {
             guard let encoding = TokenizerEncodingName(rawValue: taskPack.manifest.metric.tokenEncoding) else {
                 throw ValidationError("pack \(taskPack.manifest.name): unknown token_encoding '\(taskPack.manifest.metric.tokenEncoding)'")
             }
+            let prices = try pricing.map(PricingFile.load(path:)).map(PricingTable.builtin.merging) ?? PricingTable.builtin
+            if let budget {
+                // A budget needs every priced call's cost; a command agent's own calls are not seen.
+                let paid = (subprocess == nil ? [agentSpec] : []) + [userSpec] + (judgeSpecs.isEmpty ? [judgeSpec] : judgeSpecs)
+                if let unpriced = paid.first(where: { prices.price(for: $0) == nil }) {
+                    throw CollabBenchError(.invalidArgument, "--budget \(budget): no price for \(unpriced); add it with --pricing <file>")
+                }
+            }
             if dryRun {
+                let promptTokens = { (names: [String]) in names.compactMap { library.templates[$0]?.text.utf8.count }.reduce(0, +) / 4 }
+                let taskTokens = taskPack.tasks.isEmpty ? 0 : taskPack.tasks.map { $0.prompt.utf8.count + $0.hiddenIntent.utf8.count }.max()! / 4
+                let costing = DryRunEstimate.Costing(
+                    agent: (agentSpec.description, subprocess == nil ? prices.price(for: agentSpec) : nil),
+                    user: (userSpec.description, prices.price(for: userSpec)),
+                    judge: (judgeSpec.description, judgeSpecs.dropFirst().allSatisfy { prices.price(for: $0) == prices.price(for: judgeSpec) } ? prices.price(for: judgeSpec) : nil),
+                    agentPromptTokens: promptTokens(preset == "proactive" ? ["agent.proactive.system"] : []),
+                    userPromptTokens: promptTokens(["user-simulator.system", "user-simulator.turn", "user-simulator.guidance.\(kind.rawValue)"]) + taskTokens,
+                    judgePromptTokens: promptTokens(["judge.interactivity"]) + taskTokens)
                 print(DryRunEstimate(
                     pack: taskPack, limit: limit, trials: trials, shard: try shard.map(Shard.init(parsing:)),
                     maxExchanges: maxExchanges ?? taskPack.maxExchanges, judges: max(1, judge.count) * judgeRepeats,
                     judgeAttempts: judgeAttempts, extraJudgeCalls: (judgedAccuracy || protocolName == "collabllm") && kind == .math ? 1 : 0,
                     extractorCalls: (protocolName == "collabllm" || (extractor ?? "deterministic") != "deterministic") && kind != .math ? 1 : 0,
-                    agentMaxTokens: agentMaxTokens, userMaxTokens: userMaxTokens, judgeMaxTokens: judgeMaxTokens
+                    agentMaxTokens: agentMaxTokens, userMaxTokens: userMaxTokens, judgeMaxTokens: judgeMaxTokens, costing: costing
                 ).description)
                 return
             }
             let tokenizer = try await TokenizerLocator(explicitDirectory: tokenizerDir).load(encoding)
             let store = try ResultStore(path: db)
 
-            let factory = ModelClientFactory(maxConnectionsPerHost: concurrency * 2, requestTimeoutSeconds: requestTimeout, streaming: stream, requestsPerMinute: rpm)
+            let factory = ModelClientFactory(
+                maxConnectionsPerHost: concurrency * 2, requestTimeoutSeconds: requestTimeout, streaming: stream, requestsPerMinute: rpm,
+                tokensPerMinute: tpm)
             let cacheMode = CacheMode(rawValue: cache) ?? .readWrite
             do {
                 if cacheMode != .readOnly {
@@ -281,7 +315,7 @@ struct RunCommand: AsyncParsableCommand {
                     try await execute(
                         pack: taskPack, kind: kind, library: library, tokenizer: tokenizer, store: store, factory: factory,
                         specs: (agentSpec, userSpec, judgeSpec), extraJudges: Array(judgeSpecs.dropFirst()), cacheMode: cacheMode,
-                        subprocess: subprocess)
+                        subprocess: subprocess, prices: prices)
                 }
                 await subprocess?.shutdown()
                 try await factory.shutdown()
@@ -292,6 +326,10 @@ struct RunCommand: AsyncParsableCommand {
                 let resumed = summary.alreadyStored > 0 ? " (\(summary.alreadyStored) already stored, kept)" : ""
                 print("Run \(summary.runName) (\(summary.runID)): \(summary.completed) conversations completed, \(summary.failed) failed\(resumed), in \(String(format: "%.1f", summary.wallSeconds)) s. Stored in \(db).")
                 if summary.quality.conversations > 0 { print("Quality: \(summary.quality.line)") }
+                if summary.meter.calls > 0 { print("Cost: \(Self.costLine(summary.meter))") }
+                if summary.notStartedForBudget > 0 {
+                    print("Budget of \(DryRunEstimate.dollars(budget ?? 0)) reached: \(summary.notStartedForBudget) conversations not started. Run the same command with a larger --budget to continue.")
+                }
                 print("See the results with: collabbench leaderboard --db \(db)")
                 if summary.failed > 0 && summary.completed == 0 && summary.alreadyStored == 0 { throw ExitCode.failure }
             } catch {
@@ -305,7 +343,7 @@ struct RunCommand: AsyncParsableCommand {
     private func execute(
         pack taskPack: TaskPack, kind: TaskKind, library: PromptLibrary, tokenizer: BPETokenizer, store: ResultStore,
         factory: ModelClientFactory, specs: (agent: ModelSpec, user: ModelSpec, judge: ModelSpec), extraJudges: [ModelSpec], cacheMode: CacheMode,
-        subprocess: SubprocessAgent?
+        subprocess: SubprocessAgent?, prices: PricingTable
     ) async throws -> RunSummary {
         let settings = ConversationSettings(
             maxExchanges: maxExchanges ?? taskPack.maxExchanges,
@@ -341,9 +379,11 @@ struct RunCommand: AsyncParsableCommand {
         case .new:
             break
         }
+        let meter = RunMeter()
         let model = { (spec: ModelSpec) -> any ChatModel in
             let client = factory.client(for: spec, maxInFlight: concurrency)
-            return cacheMode == .off ? client : CachedChatModel(base: client, cache: store, mode: cacheMode)
+            let cached: any ChatModel = cacheMode == .off ? client : CachedChatModel(base: client, cache: store, mode: cacheMode)
+            return MeteredChatModel(base: cached, price: prices.price(for: spec), meter: meter)
         }
         // A subprocess agent keeps state per conversation: it is not put behind the response cache.
         let agentModel: any ChatModel = subprocess ?? model(specs.agent)
@@ -369,10 +409,29 @@ struct RunCommand: AsyncParsableCommand {
         let sandbox = CodeSandbox(
             python: CodeSandbox.defaultPython(packageRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
             limits: SandboxLimits(wallSeconds: taskPack.manifest.metric.codeTimeoutSeconds))
-        let runner = BenchmarkRunner(
+        var runner = BenchmarkRunner(
             pack: taskPack, configuration: configuration, engine: engine, judge: judgeModel,
             scorer: ConversationScorer(tokenizer: tokenizer, sandbox: sandbox), store: store, prompts: library, judging: judging)
-        let reporter = ProgressReporter(quiet: noProgress, agent: "\(specs.agent) [\(preset)]", pack: taskPack.manifest.name)
+        runner.meter = meter
+        runner.budgetUSD = budget
+        let reporter = ProgressReporter(
+            meter: meter, agent: "\(specs.agent) [\(preset)]", pack: taskPack.manifest.name, noProgress: noProgress, interval: progressInterval)
+        reporter.start()
+        defer { reporter.finish() }
         return try await runner.run(resuming: resuming) { reporter.handle($0) }
+    }
+
+    /// The summary's cost line: calls, tokens, dollars, and what is unknown.
+    static func costLine(_ m: RunMeterSnapshot) -> String {
+        var parts = ["\(m.calls) model calls"]
+        if m.cachedCalls > 0 { parts.append("\(m.cachedCalls) from the cache") }
+        parts.append("\(m.inputTokens) prompt and \(m.outputTokens) completion tokens reported")
+        let priced = m.calls - m.cachedCalls - m.unpricedCalls
+        if m.unpricedCalls == m.calls - m.cachedCalls && m.unpricedCalls > 0 {
+            parts.append("cost unknown (no price or no usage; see --pricing)")
+        } else {
+            parts.append(DryRunEstimate.dollars(m.costUSD) + (m.unpricedCalls > 0 ? " for \(priced) priced calls, \(m.unpricedCalls) calls unpriced" : ""))
+        }
+        return parts.joined(separator: ", ")
     }
 }

@@ -95,5 +95,38 @@ struct DryRunTests {
         // 6 tasks × 2 trials; 6 exchanges → 12 calls + 1 judge call each.
         #expect(out.stdout.contains("Dry run: 12 conversations; 156 model calls"), "\(out.stdout)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/d.sqlite"))
+        #expect(out.stdout.contains("cost unknown: no price for openai/x@http://127.0.0.1:9/v1"), "\(out.stdout)")
+    }
+
+    @Test(.enabled(if: CLI.available)) func dryRunPricesTheRunWithAPricingFile() async throws {
+        let dir = try CLI.tempDir()
+        try "models:\n  x: {input: 1.0, output: 2.0}\n".write(toFile: dir + "/prices.yaml", atomically: true, encoding: .utf8)
+        let out = try await CLI.run([
+            "run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/d.sqlite", "--dry-run",
+            "--pricing", dir + "/prices.yaml",
+        ])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("; cost at most $"), "\(out.stdout)")
+    }
+
+    @Test(.enabled(if: CLI.available)) func budgetWithoutAPriceIsRefusedBeforeAnything() async throws {
+        let dir = try CLI.tempDir()
+        let out = try await CLI.run([
+            "run", "--pack", "math", "--agent", "openai/unknown-model@http://127.0.0.1:9/v1", "--db", dir + "/d.sqlite", "--budget", "5",
+        ])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("--budget 5.0: no price for openai/unknown-model"), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/d.sqlite"))
+    }
+
+    @Test(.enabled(if: CLI.available)) func malformedPricingFileNamesFileAndLine() async throws {
+        let dir = try CLI.tempDir()
+        try "models:\n  x: {input: -1, output: 2}\n".write(toFile: dir + "/prices.yaml", atomically: true, encoding: .utf8)
+        let out = try await CLI.run([
+            "run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", dir + "/d.sqlite", "--pricing", dir + "/prices.yaml",
+        ])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains(dir + "/prices.yaml:2"), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/d.sqlite"))
     }
 }

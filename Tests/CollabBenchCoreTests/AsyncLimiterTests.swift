@@ -49,4 +49,25 @@ struct RequestRateLimiterTests {
         for _ in 0..<25 { try await budget.acquire() }
         #expect(ContinuousClock.now - start >= .milliseconds(1400))
     }
+
+    @Test func tokensBeyondTheBudgetWaitAndActualUsageIsSettled() async throws {
+        // 60,000 tokens per minute = 1,000 per second, a bucket of 10,000.
+        let budget = RequestRateLimiter(requestsPerMinute: nil, tokensPerMinute: 60_000)
+        try await budget.acquire(estimatedTokens: 10_000)
+        // The call used only 1,000 tokens: 9,000 come back, so 5,000 more go at once.
+        await budget.settle(estimatedTokens: 10_000, actualTokens: 1_000)
+        let settled = ContinuousClock.now
+        try await budget.acquire(estimatedTokens: 5_000)
+        #expect(ContinuousClock.now - settled < .milliseconds(900))
+        // 4,000 left (plus refill): 5,000 more need about a second of refill.
+        let start = ContinuousClock.now
+        try await budget.acquire(estimatedTokens: 5_000)
+        #expect(ContinuousClock.now - start >= .milliseconds(800))
+    }
+
+    @Test func estimateCountsPromptBytesAndMaxTokens() {
+        let request = ChatRequest(
+            messages: [ChatMessage(role: .user, content: String(repeating: "abcd", count: 100))], sampling: Sampling(maxTokens: 50))
+        #expect(RequestRateLimiter.estimatedTokens(of: request) == 100 + 4 + 50)
+    }
 }

@@ -43,12 +43,15 @@ public struct CallRecord: Sendable, Codable, Hashable {
     public var timeToFirstTokenSeconds: Double?
     /// Streamed calls: completion tokens per second after the first.
     public var tokensPerSecond: Double?
+    /// US dollars paid for the call: 0 when answered from the cache, nil when unknown (no price
+    /// for the model, or no usage in the reply).
+    public var costUSD: Double?
 
     /// Creates a call record.
     public init(
         model: String, rawReply: String, promptTokens: Int? = nil, completionTokens: Int? = nil,
         latencySeconds: Double = 0, attempts: Int = 1, finishReason: String? = nil, seed: Int? = nil,
-        requestHash: String = "", formatError: Bool = false, thought: String? = nil
+        requestHash: String = "", formatError: Bool = false, thought: String? = nil, costUSD: Double? = nil
     ) {
         self.model = model
         self.rawReply = rawReply
@@ -61,6 +64,7 @@ public struct CallRecord: Sendable, Codable, Hashable {
         self.requestHash = requestHash
         self.formatError = formatError
         self.thought = thought
+        self.costUSD = costUSD
     }
 
     /// A record of `completion`, returned by `model` for a request with `requestHash` and `seed`.
@@ -72,5 +76,6 @@ public struct CallRecord: Sendable, Codable, Hashable {
             requestHash: requestHash)
         timeToFirstTokenSeconds = completion.timeToFirstTokenSeconds
         tokensPerSecond = completion.tokensPerSecond
+        costUSD = completion.costUSD
     }
 }

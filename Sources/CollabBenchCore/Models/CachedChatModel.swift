@@ -13,9 +13,9 @@ public enum CacheMode: String, Sendable, Codable, Hashable, CaseIterable {
 /// A store of model replies keyed by everything that determines them.
 public protocol ResponseCaching: Sendable {
     /// The cached reply for `key`, if any.
-    func cachedCompletion(forKey key: String) throws -> ChatCompletion?
+    func cachedCompletion(forKey key: String) async throws -> ChatCompletion?
     /// Stores `completion` under `key` for `model`.
-    func storeCompletion(_ completion: ChatCompletion, forKey key: String, model: String) throws
+    func storeCompletion(_ completion: ChatCompletion, forKey key: String, model: String) async throws
 }
 
 /// A ``ChatModel`` that answers from a response cache when it can, so the same call is never
@@ -53,9 +53,10 @@ public struct CachedChatModel: ChatModel {
 
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         let key = Self.key(for: request, spec: base.spec)
-        if mode != .off, var hit = try cache.cachedCompletion(forKey: key) {
+        if mode != .off, var hit = try await cache.cachedCompletion(forKey: key) {
             hit.attempts = 0
             hit.latencySeconds = 0
+            hit.fromCache = true
             return hit
         }
         if mode == .readOnly {
@@ -63,7 +64,7 @@ public struct CachedChatModel: ChatModel {
         }
         let completion = try await base.complete(request)
         if mode == .readWrite {
-            try cache.storeCompletion(completion, forKey: key, model: base.spec.description)
+            try await cache.storeCompletion(completion, forKey: key, model: base.spec.description)
         }
         return completion
     }

@@ -30,6 +30,11 @@ public struct ChatCompletion: Sendable, Hashable {
     public var timeToFirstTokenSeconds: Double?
     /// Streamed calls: completion tokens per second after the first one.
     public var tokensPerSecond: Double?
+    /// True when the reply came from the response cache (nothing was sent or paid).
+    public var fromCache = false
+    /// What the call cost in US dollars: 0 for a cache hit, nil when the model's price or the
+    /// server's usage is unknown. Set by ``MeteredChatModel``.
+    public var costUSD: Double?
 
     /// Creates a completion.
     public init(

@@ -1,32 +1,60 @@
-/// A requests-per-minute budget for one endpoint: a token bucket holding one second's worth of
-/// requests, refilled continuously. ``acquire()`` waits (cancellably) until a request may go.
+/// The rate budget of one endpoint: requests per minute and/or tokens per minute, each a token
+/// bucket refilled continuously. ``acquire(estimatedTokens:)`` waits (cancellably) until a request
+/// fits both; ``settle(estimatedTokens:actualTokens:)`` corrects the token bucket once the server
+/// has said how many tokens the call really used.
+///
+/// The request bucket holds one second's worth of requests (at least one); the token bucket holds
+/// ten seconds' worth, and a call estimated above that waits for a full bucket, then goes (the
+/// bucket goes into debt and later calls wait it off), so the long-run rate is the budget.
 public actor RequestRateLimiter {
-    /// Requests per minute allowed.
-    public let requestsPerMinute: Int
-    private let capacity: Double
+    /// Requests per minute allowed, or nil for no request budget.
+    public let requestsPerMinute: Int?
+    /// Tokens (prompt + completion) per minute allowed, or nil for no token budget.
+    public let tokensPerMinute: Int?
+    private let requestCapacity: Double
+    private let tokenCapacity: Double
+    private var requests: Double
     private var tokens: Double
     private var last: ContinuousClock.Instant
 
-    /// Creates a budget of `requestsPerMinute` (at least 1).
-    public init(requestsPerMinute: Int) {
-        self.requestsPerMinute = max(1, requestsPerMinute)
-        capacity = max(1, Double(self.requestsPerMinute) / 60)
-        tokens = capacity
+    /// Creates a budget of `requestsPerMinute` and/or `tokensPerMinute` (each at least 1 when given).
+    public init(requestsPerMinute: Int?, tokensPerMinute: Int? = nil) {
+        self.requestsPerMinute = requestsPerMinute.map { max(1, $0) }
+        self.tokensPerMinute = tokensPerMinute.map { max(1, $0) }
+        requestCapacity = max(1, Double(self.requestsPerMinute ?? 60) / 60)
+        tokenCapacity = max(1, Double(self.tokensPerMinute ?? 600) / 6)
+        requests = requestCapacity
+        tokens = tokenCapacity
         last = ContinuousClock.now
     }
 
-    /// Waits until one more request fits the budget, then takes it.
-    public func acquire() async throws {
+    /// Waits until one more request of about `estimatedTokens` fits the budget, then takes it.
+    public func acquire(estimatedTokens: Int = 0) async throws {
         while true {
             refill()
-            if tokens >= 1 {
-                tokens -= 1
+            let needTokens = min(Double(max(0, estimatedTokens)), tokenCapacity)
+            let requestWait = requestsPerMinute.map { rpm in requests >= 1 ? 0 : (1 - requests) / (Double(rpm) / 60) } ?? 0
+            let tokenWait = tokensPerMinute.map { tpm in tokens >= needTokens ? 0 : (needTokens - tokens) / (Double(tpm) / 60) } ?? 0
+            if requestWait == 0 && tokenWait == 0 {
+                if requestsPerMinute != nil { requests -= 1 }
+                if tokensPerMinute != nil { tokens -= Double(max(0, estimatedTokens)) }
                 return
             }
-            let perSecond = Double(requestsPerMinute) / 60
-            let wait = (1 - tokens) / perSecond
-            try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+            try await Task.sleep(for: .milliseconds(Int64((max(requestWait, tokenWait) * 1000).rounded(.up))))
         }
+    }
+
+    /// Replaces a call's estimate by the tokens it really used.
+    public func settle(estimatedTokens: Int, actualTokens: Int) {
+        guard tokensPerMinute != nil else { return }
+        refill()
+        tokens = min(tokenCapacity, tokens + Double(estimatedTokens - actualTokens))
+    }
+
+    /// A rough count of the tokens `request` will use: about four bytes of text per prompt token,
+    /// plus its `max_tokens` (512 when unset). ``settle(estimatedTokens:actualTokens:)`` corrects it.
+    public static func estimatedTokens(of request: ChatRequest) -> Int {
+        request.messages.reduce(0) { $0 + $1.content.utf8.count / 4 + 4 } + (request.sampling.maxTokens ?? 512)
     }
 
     private func refill() {
@@ -34,6 +62,7 @@ public actor RequestRateLimiter {
         let elapsed = now - last
         last = now
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(capacity, tokens + seconds * Double(requestsPerMinute) / 60)
+        if let rpm = requestsPerMinute { requests = min(requestCapacity, requests + seconds * Double(rpm) / 60) }
+        if let tpm = tokensPerMinute { tokens = min(tokenCapacity, tokens + seconds * Double(tpm) / 60) }
     }
 }

@@ -1,3 +1,4 @@
+import CollabBenchCore
 import CollabBenchMetrics
 import Crypto
 import Foundation
@@ -188,7 +189,7 @@ public struct TokenizerLocator: Sendable {
 
     /// Throws unless `data` hashes to tiktoken's pin for `encoding`.
     static func verify(_ data: Data, encoding: TokenizerEncodingName, location: String) throws {
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = StableHash.hex(SHA256.hash(data: data))
         guard digest == encoding.expectedSHA256 else {
             throw TokenizerLocatorError(
                 code: .checksumMismatch, location: location,

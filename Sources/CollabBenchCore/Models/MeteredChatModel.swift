@@ -1,0 +1,35 @@
+/// A ``ChatModel`` that prices every call and counts it on a ``RunMeter``.
+///
+/// Wrap it outermost (around ``CachedChatModel``) so cache hits are seen as free. The cost of a
+/// call is `price.cost(usage)` from the usage the server reported; it is nil (unknown, never 0)
+/// when the model has no price or the reply carried no usage.
+public struct MeteredChatModel: ChatModel {
+    /// The model behind the meter.
+    public var base: any ChatModel
+    /// The model's price, or nil when unknown.
+    public var price: ModelPrice?
+    /// Where calls are counted.
+    public var meter: RunMeter
+
+    public var spec: ModelSpec { base.spec }
+
+    /// Wraps `base`.
+    public init(base: any ChatModel, price: ModelPrice?, meter: RunMeter) {
+        self.base = base
+        self.price = price
+        self.meter = meter
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        var completion = try await base.complete(request)
+        if completion.fromCache {
+            completion.costUSD = 0
+        } else if let price, let usage = completion.usage {
+            completion.costUSD = price.cost(usage)
+        } else {
+            completion.costUSD = nil
+        }
+        meter.recordCall(cached: completion.fromCache, usage: completion.usage, cost: completion.costUSD)
+        return completion
+    }
+}
