@@ -12,7 +12,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "CollabBench",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "collabbench", targets: ["collabbench"]),
         .library(name: "CollabBenchCore", targets: ["CollabBenchCore"]),

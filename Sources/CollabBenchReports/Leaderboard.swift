@@ -107,6 +107,12 @@ public struct LeaderboardRow: Sendable, Codable, Hashable {
     public var judgeSpread: Double? = nil
     /// Math: share of conversations where the judged accuracy and the symbolic check agree.
     public var judgedSymbolicAgreement: Double? = nil
+    /// Known cost of the row's conversations in US dollars (nil when no call had a price).
+    public var costUSD: Double? = nil
+    /// Calls of the row's conversations whose cost is unknown.
+    public var unpricedCalls: Int = 0
+    /// Mean known cost per conversation in US dollars.
+    public var costPerConversationUSD: Double? { costUSD.map { conversations > 0 ? $0 / Double(conversations) : 0 } }
 }
 
 /// Rows that may be ranked together: one pack and one evaluation profile.
@@ -160,7 +166,8 @@ public enum Leaderboard {
             let conversations = try store.conversationScores(runID: run.id)
             guard !conversations.isEmpty else { continue }
             let profile = EvaluationProfile(run: run, taskIDs: conversations.map(\.taskID))
-            let data = RunData(run: run, agent: AgentIdentity(run: run), conversations: conversations, quality: try store.qualityCounts(runID: run.id))
+            let data = RunData(run: run, agent: AgentIdentity(run: run), conversations: conversations, quality: try store.qualityCounts(runID: run.id),
+                cost: try store.runCost(runID: run.id))
             profiles[profile.id] = profile
             runProfiles[run.id] = profile.id
             groups[run.packName, default: [:]][profile.id, default: []].append(data)
@@ -193,6 +200,7 @@ public enum Leaderboard {
         var agent: AgentIdentity
         var conversations: [ConversationScores]
         var quality: RunQualityCounts
+        var cost: RunCost
     }
 
     static func boardRows(_ runs: [RunData], profile: EvaluationProfile, options: LeaderboardOptions) -> [LeaderboardRow] {
@@ -249,6 +257,7 @@ public enum Leaderboard {
             judgeUnreadableRate: quality.judgeUnreadableRate, judgeCalls: quality.judgeCalls,
             passAtK: isBinary(metric) ? passAtK(completed, metric: metric) : [])
             .withJudgeAndSimulatorFigures(completed)
+            .withCost(runs.map(\.cost))
     }
 
     /// Whether `metric` takes only the values 0 and 1.

@@ -40,6 +40,7 @@ public enum LeaderboardRenderer {
         if board.rows.contains(where: { $0.judgeAgreementAlpha != nil }) { header += ["judge α", "judge spread"] }
         if board.rows.contains(where: { $0.judgedSymbolicAgreement != nil }) { header += ["judged=symbolic"] }
         if let k = passK(board) { header += ["pass@\(k)", "pass^\(k)"] }
+        if board.rows.contains(where: { $0.costUSD != nil }) { header += ["$ / conv"] }
         return header
     }
 
@@ -57,6 +58,10 @@ public enum LeaderboardRenderer {
         if let k = passK(board) {
             let estimate = r.passAtK.first { $0.k == k }
             cells += [format(estimate?.passAtK, digits: 1), format(estimate?.passHatK, digits: 1)]
+        }
+        if board.rows.contains(where: { $0.costUSD != nil }) {
+            // "+?" marks a sum that leaves out calls of unknown cost.
+            cells += [(r.costPerConversationUSD.map { String(format: "%.4f", $0) } ?? "—") + (r.costUSD != nil && r.unpricedCalls > 0 ? " +?" : "")]
         }
         return cells
     }

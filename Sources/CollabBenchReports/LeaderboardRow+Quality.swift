@@ -36,3 +36,14 @@ extension LeaderboardRow {
         return row
     }
 }
+
+extension LeaderboardRow {
+    /// The row with the summed cost of its runs.
+    func withCost(_ costs: [RunCost]) -> LeaderboardRow {
+        var row = self
+        let known = costs.compactMap(\.usd)
+        row.costUSD = known.isEmpty ? nil : known.reduce(0, +)
+        row.unpricedCalls = costs.reduce(0) { $0 + $1.unpricedCalls }
+        return row
+    }
+}

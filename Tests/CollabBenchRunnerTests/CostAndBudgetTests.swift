@@ -1,6 +1,7 @@
 import CollabBenchCore
 import CollabBenchModels
 import CollabBenchPacks
+import CollabBenchReports
 import CollabBenchRunner
 import CollabBenchScoring
 import CollabBenchStore
@@ -64,6 +65,12 @@ struct CostAndBudgetTests {
         #expect(summary.meter.calls * 20 == Int(total))
         #expect(summary.meter.inputTokens == summary.meter.calls * 10)
         #expect(summary.meter.outputTokens == summary.meter.calls * 5)
+        let row = try #require(try Leaderboard.rows(store: store).first)
+        #expect(row.costUSD == total)
+        #expect(row.costPerConversationUSD == total / 6)
+        let text = LeaderboardRenderer.text(try Leaderboard.build(store: store))
+        #expect(text.contains("$ / conv"), "\(text)")
+        #expect(text.contains(String(format: "%.4f", total / 6)), "\(text)")
     }
 
     @Test func unknownPriceIsUnknownNotZero() async throws {
