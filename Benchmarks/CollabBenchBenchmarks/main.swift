@@ -4,8 +4,8 @@
 //
 // Usage:
 //   collabbench-benchmarks serve --latency-ms 100           (prints its base URL, serves until killed)
-//   collabbench-benchmarks [--latency-ms 100] [--concurrency 1,16,64,256] [--conversations 200]
-//                          [--memory 1000,10000] [--replay 1000]
+//   collabbench-benchmarks [--latency-ms 100] [--concurrency 1,16,64,256] [--waves 4]
+//                          [--memory 1000,10000] [--replay 1000] [--peer 20]
 
 import CollabBenchCore
 import CollabBenchMetrics
@@ -24,9 +24,13 @@ import Foundation
 struct Options {
     var latencyMs = 100
     var concurrencies = [1, 16, 64, 256]
-    var conversations = 200
+    /// Conversations per concurrency level, in multiples of the level: every wave is full, so the
+    /// ratio measures the harness, not a half-empty last wave.
+    var waves = 4
     var memoryRuns = [1000, 10000]
     var replay = 1000
+    /// Conversations of the peer workload (the CollabLLM reference loop's 20 math conversations).
+    var peer = 20
     var serve = false
 
     init(_ args: [String]) {
@@ -37,9 +41,10 @@ struct Options {
             case "serve": serve = true
             case "--latency-ms": latencyMs = Int(next()) ?? latencyMs
             case "--concurrency": concurrencies = next().split(separator: ",").compactMap { Int($0) }
-            case "--conversations": conversations = Int(next()) ?? conversations
+            case "--waves": waves = max(1, Int(next()) ?? waves)
             case "--memory": memoryRuns = next().split(separator: ",").compactMap { Int($0) }
             case "--replay": replay = Int(next()) ?? replay
+            case "--peer": peer = Int(next()) ?? peer
             default: break
             }
             i += 1
@@ -52,6 +57,16 @@ func scriptedReply(_ request: RecordedRequest, delay: Duration) -> ScriptedRespo
     let first = request.messages.first?.content ?? ""
     if first.contains("You are evaluating how well") { return .chat(#"{"thought":"fine","score":2}"#, delay: delay) }
     if first.contains("You are playing a person") { return .chat(#"{"thought":"keep going","message":"tell me more about it"}"#, delay: delay) }
+    // The CollabLLM reference loop (Benchmarks/Peer): its simulated user must answer JSON with
+    // `current_answer`, `thought` and `response` (never "[[TERMINATE CHAT]]", so every chat runs
+    // its full length); the peer's metric judges read `accuracy` and `interactivity`. Its
+    // assistant calls fall through to the reply below.
+    if first.hasPrefix("You are role-playing as a human USER") {
+        return .chat(#"{"current_answer":"no final answer yet","thought":"keep going","response":"tell me more about it"}"#, delay: delay)
+    }
+    if first.hasPrefix("You are grading a finished conversation") {
+        return .chat(#"{"thought":"fine","accuracy":1,"interactivity":0.5}"#, delay: delay)
+    }
     return .chat("Here is a thought: \\boxed{42}. What else would you like?", delay: delay)
 }
 
@@ -155,13 +170,27 @@ print("")
 print("| concurrency | conversations | calls/s | ideal calls/s | ratio | harness CPU per call (ms) |")
 print("| --- | --- | --- | --- | --- | --- |")
 for c in options.concurrencies {
-    let n = max(c * 2, min(options.conversations, c * 4))
+    let n = c * options.waves
     let pack = try makePack(tasks: n, in: work + "/pack-\(c)")
     let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: c, storePath: work + "/c\(c).sqlite", cache: .off, tokenizer: tokenizer)
     // Calls are sequential within a conversation: the ideal is c calls per latency.
     let ideal = Double(c) / (Double(options.latencyMs) / 1000)
     let rate = Double(m.calls) / m.wall
     print(String(format: "| %d | %d | %.1f | %.1f | %.3f | %.3f |", c, m.conversations, rate, ideal, rate / ideal, m.cpu / Double(m.calls) * 1000))
+}
+if options.peer > 0 {
+    // The workload of Benchmarks/Peer (CollabLLM's reference loop): N conversations, one at a time
+    // as the reference runs them, then all at once.
+    print("")
+    print("| CollabBench, \(options.peer) conversations | calls | wall s | calls/s | ideal calls/s | ratio | harness CPU per call (ms) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for c in [1, options.peer] {
+        let pack = try makePack(tasks: options.peer, in: work + "/pack-peer-\(c)")
+        let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: c, storePath: work + "/peer\(c).sqlite", cache: .off, tokenizer: tokenizer)
+        let ideal = Double(c) / (Double(options.latencyMs) / 1000)
+        let rate = Double(m.calls) / m.wall
+        print(String(format: "| concurrency %d | %d | %.2f | %.1f | %.1f | %.3f | %.3f |", c, m.calls, m.wall, rate, ideal, rate / ideal, m.cpu / Double(m.calls) * 1000))
+    }
 }
 print("")
 print("| conversations (concurrency 256) | wall s | peak RSS (MB) | RSS after (MB) |")

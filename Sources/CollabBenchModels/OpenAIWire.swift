@@ -3,21 +3,6 @@ import Foundation
 
 /// The JSON bodies of the OpenAI Chat Completions protocol, as far as CollabBench uses them.
 enum OpenAIWire {
-    struct RequestBody: Encodable {
-        var model: String
-        var messages: [ChatMessage]
-        var temperature: Double?
-        var top_p: Double?
-        var max_tokens: Int?
-        var seed: Int?
-        var stream = false
-        var stream_options: StreamOptions?
-    }
-
-    struct StreamOptions: Encodable {
-        var include_usage = true
-    }
-
     /// One chunk of a streamed chat completion.
     struct StreamChunk: Decodable {
         struct Choice: Decodable {
@@ -63,30 +48,48 @@ enum OpenAIWire {
         case jsonObjectWithSchema
     }
 
-    /// Encodes `request` for `model`, with the schema spliced in as raw JSON so its property order
-    /// is kept.
+    /// Encodes `request` for `model`: written by hand into bytes (this runs on every call), with
+    /// the schema spliced in as raw JSON so its property order is kept. Absent sampling settings
+    /// are left out, so the server's defaults apply.
     static func encode(_ request: ChatRequest, model: String, style: StructuredStyle, stream: Bool = false) throws -> Data {
-        let body = RequestBody(
-            model: model, messages: request.messages, temperature: request.sampling.temperature,
-            top_p: request.sampling.topP, max_tokens: request.sampling.maxTokens, seed: request.seed,
-            stream: stream, stream_options: stream ? StreamOptions() : nil)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        var data = try encoder.encode(body)
+        var out: [UInt8] = []
+        out.reserveCapacity(request.messages.reduce(256) { $0 + $1.content.utf8.count + 32 } + (request.responseFormat?.schemaJSON.utf8.count ?? 0))
+        func raw(_ text: String) { out.append(contentsOf: text.utf8) }
+        raw("{\"model\":")
+        JSONText.appendQuoted(model, to: &out)
+        raw(",\"messages\":[")
+        for (i, message) in request.messages.enumerated() {
+            raw(i == 0 ? "{\"role\":" : ",{\"role\":")
+            JSONText.appendQuoted(message.role.rawValue, to: &out)
+            raw(",\"content\":")
+            JSONText.appendQuoted(message.content, to: &out)
+            raw("}")
+        }
+        raw("]")
+        let s = request.sampling
+        if let t = s.temperature { raw(",\"temperature\":" + (try number(t, "temperature"))) }
+        if let p = s.topP { raw(",\"top_p\":" + (try number(p, "top_p"))) }
+        if let m = s.maxTokens { raw(",\"max_tokens\":\(m)") }
+        if let seed = request.seed { raw(",\"seed\":\(seed)") }
+        raw(stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : ",\"stream\":false")
         if let format = request.responseFormat {
-            let nameJSON = String(decoding: try encoder.encode(format.name), as: UTF8.self)
-            let fragment: String
             switch style {
             case .jsonSchema:
-                fragment = ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\(nameJSON),\"schema\":\(format.schemaJSON)}}}"
+                raw(",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":")
+                JSONText.appendQuoted(format.name, to: &out)
+                raw(",\"schema\":\(format.schemaJSON)}}")
             case .jsonObjectWithSchema:
-                fragment = ",\"response_format\":{\"type\":\"json_object\",\"schema\":\(format.schemaJSON)}}"
+                raw(",\"response_format\":{\"type\":\"json_object\",\"schema\":\(format.schemaJSON)}")
             }
-            // Replace the closing brace of the top-level object with the fragment.
-            data.removeLast()
-            data.append(contentsOf: Array(fragment.utf8))
         }
-        return data
+        raw("}")
+        return Data(out)
+    }
+
+    /// A finite number as JSON (shortest text that reads back the same).
+    private static func number(_ value: Double, _ name: String) throws -> String {
+        guard value.isFinite else { throw CollabBenchError(.invalidArgument, "\(name) must be a finite number, not \(value)") }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     /// A one-line description of an error body: its message, or the start of the raw text.

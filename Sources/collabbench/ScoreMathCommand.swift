@@ -1,3 +1,4 @@
+import CollabBenchCore
 import ArgumentParser
 import CollabBenchReports
 import CollabBenchMetrics

@@ -44,32 +44,6 @@ enum MarkupText {
     }
 }
 
-/// JSON string literals written by hand (streamed exports, one-line command output).
-public enum JSONText {
-    /// `text` as a JSON string literal (U+2028 and U+2029 escaped too, so it is also safe in JavaScript).
-    public static func quote(_ text: String) -> String {
-        var out = "\""
-        out.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-        return out
-    }
-}
-
 /// Escaping for Markdown (GitHub-flavoured), so untrusted text shows as written: no links,
 /// emphasis, HTML or table breaks.
 public enum MarkdownText {
