@@ -82,6 +82,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Conversations in flight at most.")
     var concurrency: Int = 4
 
+    @Option(help: "Calls in flight at most to the agent's model (default: --concurrency).")
+    var agentConcurrency: Int?
+
+    @Option(help: "Calls in flight at most to the simulated user's model (default: --concurrency).")
+    var userConcurrency: Int?
+
+    @Option(help: "Calls in flight at most to each judge model, extractor included (default: --concurrency).")
+    var judgeConcurrency: Int?
+
     @Option(help: "Agent preset: base (no system prompt) or proactive (asks clarifying questions).")
     var preset: String = "base"
 
@@ -163,6 +172,9 @@ struct RunCommand: AsyncParsableCommand {
         guard ["per-conversation", "per-run"].contains(agentScope) else { throw ValidationError("--agent-scope must be per-conversation or per-run") }
         guard ["base", "proactive"].contains(preset) else { throw ValidationError("--preset must be base or proactive") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        for (flag, value) in [("--agent-concurrency", agentConcurrency), ("--user-concurrency", userConcurrency), ("--judge-concurrency", judgeConcurrency)] {
+            if let value, value < 1 { throw ValidationError("\(flag) must be at least 1") }
+        }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let maxExchanges, maxExchanges < 1 { throw ValidationError("--max-exchanges must be at least 1") }
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1") }
@@ -380,37 +392,45 @@ struct RunCommand: AsyncParsableCommand {
             break
         }
         let meter = RunMeter()
-        let model = { (spec: ModelSpec) -> any ChatModel in
-            let client = factory.client(for: spec, maxInFlight: concurrency)
+        // One client per role and model, so a role's bound holds across everything that calls it.
+        var clients: [String: any ChatModel] = [:]
+        func model(_ spec: ModelSpec, role: String, limit: Int?) -> any ChatModel {
+            let key = role + "\u{1F}" + spec.description
+            if let existing = clients[key] { return existing }
+            let client = factory.client(for: spec, maxInFlight: limit ?? concurrency)
             let cached: any ChatModel = cacheMode == .off ? client : CachedChatModel(base: client, cache: store, mode: cacheMode)
-            return MeteredChatModel(base: cached, price: prices.price(for: spec), meter: meter)
+            let metered = MeteredChatModel(base: cached, price: prices.price(for: spec), meter: meter)
+            clients[key] = metered
+            return metered
         }
+        func judgeModel(_ spec: ModelSpec) -> any ChatModel { model(spec, role: "judge", limit: judgeConcurrency) }
         // A subprocess agent keeps state per conversation: it is not put behind the response cache.
-        let agentModel: any ChatModel = subprocess ?? model(specs.agent)
-        let engine = ConversationEngine(agent: agentModel, simulator: model(specs.user), prompts: library, settings: settings)
+        let agentModel: any ChatModel = subprocess ?? model(specs.agent, role: "agent", limit: agentConcurrency)
+        let engine = ConversationEngine(
+            agent: agentModel, simulator: model(specs.user, role: "user", limit: userConcurrency), prompts: library, settings: settings)
         let scale: InteractivityJudge.Scale = itrScale == "unit" ? .unitInterval : .threeLevel
         let itrJudge = { (spec: ModelSpec) in
             InteractivityJudge(
-                model: model(spec), prompts: library, sampling: judgeSampling, structuredOutput: structuredOutput,
+                model: judgeModel(spec), prompts: library, sampling: judgeSampling, structuredOutput: structuredOutput,
                 maxAttempts: judgeAttempts, scale: scale)
         }
-        let judgeModel = itrJudge(specs.judge)
+        let primaryJudge = itrJudge(specs.judge)
         let judging = JudgingOptions(
             additionalInteractivityJudges: extraJudges.map(itrJudge), repeats: judgeRepeats,
             accuracyJudge: judgeMath && kind == .math
-                ? AccuracyJudge(model: model(specs.judge), prompts: library, sampling: judgeSampling, structuredOutput: structuredOutput, maxAttempts: judgeAttempts)
+                ? AccuracyJudge(model: judgeModel(specs.judge), prompts: library, sampling: judgeSampling, structuredOutput: structuredOutput, maxAttempts: judgeAttempts)
                 : nil,
             judgedAccuracyIsPrimary: paper,
             extractor: extractorChoice == .deterministic || kind == .math
                 ? nil
                 : ArtifactLLMExtractor(
-                    model: model(specs.judge), prompts: library, sampling: Sampling(temperature: 0, maxTokens: max(agentMaxTokens * 2, 1024)),
+                    model: judgeModel(specs.judge), prompts: library, sampling: Sampling(temperature: 0, maxTokens: max(agentMaxTokens * 2, 1024)),
                     structuredOutput: structuredOutput, maxAttempts: judgeAttempts, mode: extractorChoice == .llmPaper ? .paper : .faithful))
         let sandbox = CodeSandbox(
             python: CodeSandbox.defaultPython(packageRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),
             limits: SandboxLimits(wallSeconds: taskPack.manifest.metric.codeTimeoutSeconds))
         var runner = BenchmarkRunner(
-            pack: taskPack, configuration: configuration, engine: engine, judge: judgeModel,
+            pack: taskPack, configuration: configuration, engine: engine, judge: primaryJudge,
             scorer: ConversationScorer(tokenizer: tokenizer, sandbox: sandbox), store: store, prompts: library, judging: judging)
         runner.meter = meter
         runner.budgetUSD = budget
