@@ -64,6 +64,18 @@ extension ResultStore {
                     try Self.insertJudgeCall(call, attempt: attempt, of: verdict, conversation: copy, into: db)
                 }
             }
+            // The copy's cost: its copied messages as they were paid, plus the new judge calls.
+            try db.execute(
+                sql: """
+                    UPDATE conversations SET
+                        cost_usd = (SELECT SUM(cost_usd) FROM (
+                            SELECT cost_usd FROM messages WHERE conversation_id = :id UNION ALL SELECT cost_usd FROM judge_calls WHERE conversation_id = :id)),
+                        unpriced_calls = (SELECT COUNT(*) FROM (
+                            SELECT cost_usd FROM messages WHERE conversation_id = :id UNION ALL SELECT cost_usd FROM judge_calls WHERE conversation_id = :id)
+                            WHERE cost_usd IS NULL)
+                    WHERE id = :id
+                    """,
+                arguments: ["id": copy])
             return copy
         }
     }

@@ -37,6 +37,9 @@ struct RejudgeCommand: AsyncParsableCommand {
     @Option(help: "Folder of prompt templates overriding the bundled ones.")
     var prompts: String?
 
+    @Option(help: "A pricing file on top of the built-in prices (see 'run --pricing').")
+    var pricing: String?
+
     func run() async throws {
         try await reportingErrors {
             guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
@@ -46,10 +49,14 @@ struct RejudgeCommand: AsyncParsableCommand {
             let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack ?? source.packName))
             let library = try PromptLibrary.load(overrideDirectory: prompts)
             let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(source.configJSON.utf8))
+            let prices = try pricing.map(PricingFile.load(path:)).map(PricingTable.builtin.merging) ?? PricingTable.builtin
+            let meter = RunMeter()
             let factory = ModelClientFactory()
             do {
                 try await factory.preflight(judgeSpec)
-                let model = CachedChatModel(base: factory.client(for: judgeSpec), cache: store, mode: .readWrite)
+                let model = MeteredChatModel(
+                    base: CachedChatModel(base: factory.client(for: judgeSpec), cache: store, mode: .readWrite),
+                    price: prices.price(for: judgeSpec), meter: meter)
                 let sampling = Sampling(temperature: 0, maxTokens: judgeMaxTokens)
                 let rejudger = Rejudger(
                     store: store, pack: taskPack, prompts: library,
@@ -62,6 +69,7 @@ struct RejudgeCommand: AsyncParsableCommand {
                 let (runID, count) = try await rejudger.rejudge(source, name: name)
                 try await factory.shutdown()
                 print("Re-judged \(count) conversations of \(source.name) with \(judgeSpec) into run \(runID). No agent or simulator call was made.")
+                print("Cost: \(RunCommand.costLine(meter.snapshot()))")
             } catch {
                 try? await factory.shutdown()
                 throw error

@@ -128,17 +128,24 @@ struct RejudgeTests {
         let first = try await ResumeAndReplayTests.server(delay: .zero)
         let dir = try CLI.tempDir()
         let db = dir + "/r.sqlite"
+        // Every scripted call (10 prompt + 5 completion tokens) costs $1 for both models.
+        try "models:\n  m: {input: 50000, output: 100000}\n  strict: {input: 50000, output: 100000}\n"
+            .write(toFile: dir + "/prices.yaml", atomically: true, encoding: .utf8)
         let out = try await CLI.run([
             "run", "--pack", "math", "--agent", "openai/m@\(first.baseURL)", "--db", db, "--name", "original",
-            "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress",
+            "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress", "--pricing", dir + "/prices.yaml",
         ])
         #expect(out.status == 0, "\(out.stderr)")
         try await first.stop()
         // A second judge that rates everything 3 and records what it is asked.
         let judge = try await LoopbackOpenAIServer.start { _ in .chat(#"{"thought":"great","score":3}"#) }
         defer { Task { try? await judge.stop() } }
-        let again = try await CLI.run(["rejudge", "--db", db, "--run", "original", "--judge", "openai/strict@\(judge.baseURL)", "--name", "rejudged"])
+        let again = try await CLI.run([
+            "rejudge", "--db", db, "--run", "original", "--judge", "openai/strict@\(judge.baseURL)", "--name", "rejudged",
+            "--pricing", dir + "/prices.yaml",
+        ])
         #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+        #expect(again.stdout.contains("Cost: 6 model calls"), "\(again.stdout)")
         #expect(judge.requests.count == 6)
         #expect(judge.requests.allSatisfy { $0.messages.first?.content.contains("You are evaluating how well") == true })
         let store = try ResultStore(path: db)
@@ -152,5 +159,9 @@ struct RejudgeTests {
         #expect(before.allSatisfy { $0.scores["itr"]?.value == -1 })
         #expect(after.allSatisfy { $0.scores["itr"]?.value == 1 })
         #expect(try store.messages(conversationID: after[0].conversationID).map(\.text) == store.messages(conversationID: before[0].conversationID).map(\.text))
+        // Each copy costs its conversation as paid (3 messages) plus its new judge call.
+        #expect(try store.runCost(runID: old.id).usd == 24)
+        #expect(try store.runCost(runID: new.id).usd == 24)
+        #expect(try store.runCost(runID: new.id).unpricedCalls == 0)
     }
 }
