@@ -405,7 +405,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         func judgeModel(_ spec: ModelSpec) -> any ChatModel { model(spec, role: "judge", limit: judgeConcurrency) }
         // A subprocess agent keeps state per conversation: it is not put behind the response cache.
-        let agentModel: any ChatModel = subprocess ?? model(specs.agent, role: "agent", limit: agentConcurrency)
+        let agentModel: any ChatModel = subprocess.map { MeteredChatModel.wrapping($0, price: prices.price(for: specs.agent), meter: meter) }
+            ?? model(specs.agent, role: "agent", limit: agentConcurrency)
         let engine = ConversationEngine(
             agent: agentModel, simulator: model(specs.user, role: "user", limit: userConcurrency), prompts: library, settings: settings)
         let scale: InteractivityJudge.Scale = itrScale == "unit" ? .unitInterval : .threeLevel

@@ -43,6 +43,8 @@ struct AnyAgentTests {
         for agent in agents {
             let out = try await run(server, db: db, agent: agent, environment: ["ANTHROPIC_API_KEY": "sk-ant-test"])
             #expect(out.status == 0, "\(agent): \(out.stdout) \(out.stderr)")
+            // Every call counts on the meter, a program agent's too: 2 conversations × (user, agent, user, judge).
+            #expect(out.stdout.contains("Cost: 8 model calls"), "\(agent): \(out.stdout)")
         }
         let board = try await CLI.run(["leaderboard", "--db", db, "--json"])
         #expect(board.status == 0)

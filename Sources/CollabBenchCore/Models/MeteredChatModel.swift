@@ -33,3 +33,46 @@ public struct MeteredChatModel: ChatModel {
         return completion
     }
 }
+
+extension MeteredChatModel {
+    /// `base` metered; when `base` keeps state per conversation, the sessions it opens are metered
+    /// too (so a subprocess agent's calls count on the meter like any other).
+    public static func wrapping(_ base: any ChatModel, price: ModelPrice?, meter: RunMeter) -> any ChatModel {
+        if let scoped = base as? any ConversationScopedModel {
+            return MeteredScopedModel(base: scoped, price: price, meter: meter)
+        }
+        return MeteredChatModel(base: base, price: price, meter: meter)
+    }
+}
+
+/// A metered ``ConversationScopedModel``: each session it opens is metered.
+struct MeteredScopedModel: ConversationScopedModel {
+    var base: any ConversationScopedModel
+    var price: ModelPrice?
+    var meter: RunMeter
+
+    var spec: ModelSpec { base.spec }
+
+    func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        try await MeteredChatModel(base: base, price: price, meter: meter).complete(request)
+    }
+
+    func openConversation(id: String) -> any ConversationSession {
+        MeteredSession(base: base.openConversation(id: id), price: price, meter: meter)
+    }
+}
+
+/// A metered ``ConversationSession``.
+struct MeteredSession: ConversationSession {
+    var base: any ConversationSession
+    var price: ModelPrice?
+    var meter: RunMeter
+
+    var spec: ModelSpec { base.spec }
+
+    func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        try await MeteredChatModel(base: base, price: price, meter: meter).complete(request)
+    }
+
+    func close() async { await base.close() }
+}
