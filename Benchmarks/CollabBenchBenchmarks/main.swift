@@ -118,15 +118,20 @@ func runOnce(baseURL: String, pack: TaskPack, concurrency: Int, storePath: Strin
         judgeSampling: Sampling(temperature: 0), judgeMaxAttempts: 1, judgeStructuredOutput: true, seed: 42, limit: nil,
         concurrency: concurrency, metric: pack.manifest.metric, promptHashes: prompts.hashes, packName: pack.manifest.name,
         packVersion: pack.manifest.version, packHash: pack.contentHash)
+    // As `collabbench run` builds them: client, cache, then the meter that prices every call.
+    let meter = RunMeter()
+    let price = PricingTable.builtin.price(for: try ModelSpec(parsing: "openai/gpt-4o-mini"))
     let model = { (s: ModelSpec) -> any ChatModel in
         let client = factory.client(for: s, maxInFlight: concurrency)
-        return cache == .off ? client : CachedChatModel(base: client, cache: store, mode: cache)
+        let cached: any ChatModel = cache == .off ? client : CachedChatModel(base: client, cache: store, mode: cache)
+        return MeteredChatModel(base: cached, price: price, meter: meter)
     }
-    let runner = BenchmarkRunner(
+    var runner = BenchmarkRunner(
         pack: pack, configuration: config,
         engine: ConversationEngine(agent: model(spec), simulator: model(spec), prompts: prompts, settings: settings),
         judge: InteractivityJudge(model: model(spec), prompts: prompts, maxAttempts: 1),
         scorer: ConversationScorer(tokenizer: tokenizer, sandbox: CodeSandbox(python: "python3")), store: store, prompts: prompts)
+    runner.meter = meter
     let cpu0 = cpuSeconds()
     let t0 = Date()
     let summary = try await runner.run()
@@ -177,6 +182,29 @@ for c in options.concurrencies {
     let ideal = Double(c) / (Double(options.latencyMs) / 1000)
     let rate = Double(m.calls) / m.wall
     print(String(format: "| %d | %d | %.1f | %.1f | %.3f | %.3f |", c, m.conversations, rate, ideal, rate / ideal, m.cpu / Double(m.calls) * 1000))
+}
+// The floor: the same calls through the model client alone (no engine, scoring, store or meter),
+// sequentially and 64 at a time, to tell the HTTP stack's share of the CPU per call.
+do {
+    let factory = ModelClientFactory(maxConnectionsPerHost: 64, environment: [:])
+    let client = factory.client(for: try ModelSpec(parsing: "openai/bench@\(baseURL)"), maxInFlight: 64)
+    let request = ChatRequest(messages: [ChatMessage(role: .user, content: "floor")], sampling: Sampling(temperature: 0.6, topP: 0.9))
+    print("")
+    print("| model client alone | calls | calls/s | CPU per call (ms) |")
+    print("| --- | --- | --- | --- |")
+    for c in [1, 64] {
+        let perTask = c == 1 ? 100 : 20
+        let cpu0 = cpuSeconds()
+        let t0 = Date()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<c { group.addTask { for _ in 0..<perTask { _ = try await client.complete(request) } } }
+            try await group.waitForAll()
+        }
+        let wall = Date().timeIntervalSince(t0)
+        let calls = c * perTask
+        print(String(format: "| %d in flight | %d | %.1f | %.3f |", c, calls, Double(calls) / wall, (cpuSeconds() - cpu0) / Double(calls) * 1000))
+    }
+    try await factory.shutdown()
 }
 if options.peer > 0 {
     // The workload of Benchmarks/Peer (CollabLLM's reference loop): N conversations, one at a time
