@@ -53,8 +53,9 @@ public struct BenchmarkRunner: Sendable {
     /// Counts conversations here and, through ``MeteredChatModel``, calls, tokens and cost. Give
     /// the same meter to the models' wrappers and to a progress display.
     public var meter = RunMeter()
-    /// Stop starting conversations once the meter's cost reaches this many US dollars (those in
-    /// flight finish; the run stays `partial` and resumes later). Not part of the run's identity.
+    /// Stop starting conversations once the run's cost (its stored conversations plus this
+    /// invocation's calls) reaches this many US dollars; those in flight finish, the run stays
+    /// `partial`, and a re-run with a larger budget continues it. Not part of the run's identity.
     public var budgetUSD: Double?
 
     /// Creates a runner.
@@ -129,7 +130,9 @@ public struct BenchmarkRunner: Sendable {
         meter.setTotal(items.count)
         let meter = meter
         let budgetUSD = budgetUSD
-        func budgetReached() -> Bool { budgetUSD.map { meter.costUSD >= $0 } ?? false }
+        // The budget covers the whole run: what its stored conversations cost counts too.
+        let spentBefore = budgetUSD == nil ? 0 : (try store.runCost(runID: runID).usd ?? 0)
+        func budgetReached() -> Bool { budgetUSD.map { spentBefore + meter.costUSD >= $0 } ?? false }
         do {
             try await withThrowingTaskGroup(of: (String, Transcript, [ScoreEntry]).self) { group in
                 var next = 0

@@ -77,6 +77,10 @@ struct RunControlsTests {
         #expect(first.stdout.contains("Budget of $3.00 reached: 5 conversations not started"), "\(first.stdout)")
         #expect(first.stdout.contains("Cost: 4 model calls"), "\(first.stdout)")
         #expect(first.stdout.contains("$4.00"), "\(first.stdout)")
+        // The budget covers the whole run: the same budget again starts nothing.
+        let same = try await CLI.run(arguments(server, db: dir + "/c.sqlite", base + ["--budget", "3"]))
+        #expect(same.stdout.contains("0 conversations completed"), "\(same.stdout)")
+        #expect(same.stdout.contains("Budget of $3.00 reached: 5 conversations not started"), "\(same.stdout)")
         let second = try await CLI.run(arguments(server, db: dir + "/c.sqlite", base + ["--budget", "100"]))
         try await server.stop()
         #expect(second.status == 0, "\(second.stderr)")
