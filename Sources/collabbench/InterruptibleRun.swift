@@ -22,6 +22,8 @@ enum InterruptibleRun {
                     FileHandle.standardError.write(Data("\ncollabbench: stopping: no new conversations; Ctrl-C again to quit at once.\n".utf8))
                     task.cancel()
                 } else {
+                    // Leave a live progress line behind with its line ended.
+                    if isatty(2) != 0 { FileHandle.standardError.write(Data("\n".utf8)) }
                     exit(130)
                 }
             }
