@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CollabBenchStoreTests",
-            dependencies: ["CollabBenchStore", "CollabBenchCore"],
+            dependencies: ["CollabBenchStore", "CollabBenchCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

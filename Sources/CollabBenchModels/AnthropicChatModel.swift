@@ -81,7 +81,9 @@ public final class AnthropicChatModel: ChatModel {
     private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {
         let started = ContinuousClock.now
         let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
-            await attemptOnce(request)
+            let outcome = await attemptOnce(request)
+            if case .success = outcome {} else { await rate?.refund(estimatedTokens: RequestRateLimiter.estimatedTokens(of: request)) }
+            return outcome
         }
         await limiter.recordSuccess()
         var completion = result.value

@@ -61,6 +61,7 @@ public final class OpenAIChatModel: ChatModel {
         let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
             let style = structuredStyle.withLock { $0 }
             let outcome = await attemptOnce(request, style: style)
+            if case .outcome(.success) = outcome {} else { await rate?.refund(estimatedTokens: RequestRateLimiter.estimatedTokens(of: request)) }
             guard case .rephrasable(let error) = outcome else { return outcome.attemptOutcome }
             // The server does not know OpenAI's json_schema format: use llama.cpp's form.
             guard !switchedStyle, style == .jsonSchema else { return .fatal(error) }

@@ -132,7 +132,7 @@ public struct BenchmarkRunner: Sendable {
         let budgetUSD = budgetUSD
         // The budget covers the whole run: what its stored conversations cost counts too.
         let spentBefore = budgetUSD == nil ? 0 : (try store.runCost(runID: runID).usd ?? 0)
-        func budgetReached() -> Bool { budgetUSD.map { spentBefore + meter.costUSD >= $0 } ?? false }
+        func budgetReached() -> Bool { budgetUSD.map { spentBefore + meter.spendForBudgetUSD >= $0 } ?? false }
         do {
             try await withThrowingTaskGroup(of: (String, Transcript, [ScoreEntry]).self) { group in
                 var next = 0

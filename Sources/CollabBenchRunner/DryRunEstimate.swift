@@ -1,7 +1,8 @@
 import CollabBenchCore
 import Foundation
 
-/// What a run would cost at most, computed before anything is called (`run --dry-run`).
+/// What a run would take at most (conversations, calls, generated tokens) and about what it would
+/// cost, computed before anything is called (`run --dry-run`).
 public struct DryRunEstimate: Sendable, CustomStringConvertible {
     /// Conversations planned.
     public var conversations: Int
@@ -11,10 +12,11 @@ public struct DryRunEstimate: Sendable, CustomStringConvertible {
     public var expectedCalls: Int
     /// Generated tokens at most (each call's max_tokens).
     public var maxGeneratedTokens: Int
-    /// Prompt tokens at most: every message as long as its max_tokens, prompts of about four
-    /// bytes per token, every judge call retried.
+    /// Prompt tokens, about: every message as long as its max_tokens, prompts counted at about
+    /// four bytes per token, every judge call retried.
     public var maxPromptTokens = 0
-    /// US dollars at most, when every model called has a price; nil otherwise.
+    /// US dollars for that many tokens (an estimate, not a bound: prompt sizes are estimated),
+    /// when every model called has a price; nil otherwise.
     public var maxCostUSD: Double?
     /// Models called that have no price (their cost is unknown).
     public var unpricedModels: [String] = []
@@ -48,7 +50,7 @@ public struct DryRunEstimate: Sendable, CustomStringConvertible {
     public init(
         pack: TaskPack, limit: Int?, trials: Int, shard: Shard?, maxExchanges: Int, judges: Int, judgeAttempts: Int,
         extraJudgeCalls: Int, extractorCalls: Int, agentMaxTokens: Int, userMaxTokens: Int, judgeMaxTokens: Int,
-        costing: Costing? = nil
+        extractorMaxTokens: Int? = nil, costing: Costing? = nil
     ) {
         let tasks = min(limit ?? pack.tasks.count, pack.tasks.count)
         let selected = (0..<tasks).filter { shard?.contains(position: $0) ?? true }.count
@@ -57,7 +59,9 @@ public struct DryRunEstimate: Sendable, CustomStringConvertible {
         let judgeCallsAtMost = judgeCalls * max(1, judgeAttempts)
         expectedCalls = conversations * (2 * maxExchanges + judgeCalls)
         maxCalls = conversations * (2 * maxExchanges + judgeCallsAtMost)
-        maxGeneratedTokens = conversations * (maxExchanges * (agentMaxTokens + userMaxTokens) + judgeCallsAtMost * judgeMaxTokens)
+        let attempts = max(1, judgeAttempts)
+        let judgeOutput = (judges + extraJudgeCalls) * attempts * judgeMaxTokens + extractorCalls * attempts * (extractorMaxTokens ?? judgeMaxTokens)
+        maxGeneratedTokens = conversations * (maxExchanges * (agentMaxTokens + userMaxTokens) + judgeOutput)
         guard let costing else { return }
         // Exchange i (1-based): the user's call sees i-1 earlier exchanges; the agent's sees them
         // plus the user's new message. Judges see the whole conversation.
@@ -73,7 +77,7 @@ public struct DryRunEstimate: Sendable, CustomStringConvertible {
         let roles: [(String, ModelPrice?, Int, Int)] = [
             (costing.agent.name, costing.agent.price, agentIn, maxExchanges * agentMaxTokens),
             (costing.user.name, costing.user.price, userIn, maxExchanges * userMaxTokens),
-            (costing.judge.name, costing.judge.price, judgeIn, judgeCallsAtMost * judgeMaxTokens),
+            (costing.judge.name, costing.judge.price, judgeIn, judgeOutput),
         ]
         var total = 0.0
         for (name, price, input, output) in roles {
@@ -91,7 +95,7 @@ public struct DryRunEstimate: Sendable, CustomStringConvertible {
             + "(\(maxCalls) at most with judge retries); at most \(maxGeneratedTokens) generated tokens"
         if maxPromptTokens > 0 { text += " and about \(maxPromptTokens) prompt tokens" }
         if let maxCostUSD {
-            text += "; cost at most \(Self.dollars(maxCostUSD))"
+            text += "; cost up to about \(Self.dollars(maxCostUSD))"
         } else if !unpricedModels.isEmpty {
             text += "; cost unknown: no price for \(unpricedModels.joined(separator: ", ")) (give one with --pricing <file>)"
         }

@@ -18,6 +18,11 @@ extension ResultStore: ResponseCaching {
 
     public func storeCompletion(_ completion: ChatCompletion, forKey key: String, model: String) async throws {
         let created = StableHash.timestamp(Date())
+        // Not cancellable: the reply was paid for; a Ctrl-C must not lose it.
+        try await Task.detached { [self] in try await self.storeCompletionNow(completion, forKey: key, model: model, created: created) }.value
+    }
+
+    private func storeCompletionNow(_ completion: ChatCompletion, forKey key: String, model: String, created: String) async throws {
         try await writeAsync { db in
             try db.execute(
                 sql: """

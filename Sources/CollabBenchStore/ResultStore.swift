@@ -125,7 +125,8 @@ public final class ResultStore: Sendable {
     /// task's thread is free while SQLite works (the runner's path).
     @discardableResult
     public func commit(_ result: ConversationResult) async throws -> Int64 {
-        try await writeAsync { db in try Self.insert(result, into: db) }
+        // Not cancellable: a conversation that finished before Ctrl-C is still committed.
+        try await Task.detached { [self] in try await writeAsync { db in try Self.insert(result, into: db) } }.value
     }
 
     private static func insert(_ result: ConversationResult, into db: Database) throws -> Int64 {
@@ -252,6 +253,8 @@ public final class ResultStore: Sendable {
 
     private static func wrap(_ error: any Error, _ path: String) -> any Error {
         if let e = error as? CollabBenchError { return e }
+        // A cancelled task (Ctrl-C) is the run stopping, not a store failure.
+        if error is CancellationError { return error }
         if let e = error as? DatabaseError {
             return CollabBenchError(.storeError, "database \(path): \(e.message ?? e.description)")
         }

@@ -14,6 +14,10 @@ extension StoreSchema {
                 ALTER TABLE judge_calls ADD COLUMN cost_usd REAL;
                 ALTER TABLE conversations ADD COLUMN cost_usd REAL;
                 ALTER TABLE conversations ADD COLUMN unpriced_calls INTEGER NOT NULL DEFAULT 0;
+                -- Conversations stored before costs were recorded: every call's cost is unknown.
+                UPDATE conversations SET unpriced_calls =
+                    (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = conversations.id)
+                    + (SELECT COUNT(*) FROM judge_calls j WHERE j.conversation_id = conversations.id);
                 UPDATE meta SET value = '5' WHERE key = 'schema_version';
                 """)
         }

@@ -154,7 +154,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stop starting conversations once this many US dollars are spent (those in flight finish; re-run with a larger budget to continue).")
     var budget: Double?
 
-    @Flag(help: "Print what the run would do (conversations, model calls, tokens and cost at most) and call nothing.")
+    @Flag(help: "Print what the run would do (conversations, model calls and tokens at most, and about what it would cost) and call nothing.")
     var dryRun = false
 
     @Flag(help: "No live display on a terminal: plain progress lines instead (always the case when output is not a terminal).")
@@ -260,6 +260,9 @@ struct RunCommand: AsyncParsableCommand {
         return text
     }
 
+    /// The LLM extractor's max_tokens: room to copy the agent's longest artefact.
+    var extractorMaxTokens: Int { max(agentMaxTokens * 2, 1024) }
+
     /// The options' default values, to tell which flags a config may fill in.
     static var defaults: RunCommand {
         // Parsing the minimal valid command line yields every default.
@@ -295,18 +298,19 @@ struct RunCommand: AsyncParsableCommand {
                 let promptTokens = { (names: [String]) in names.compactMap { library.templates[$0]?.text.utf8.count }.reduce(0, +) / 4 }
                 let taskTokens = taskPack.tasks.isEmpty ? 0 : taskPack.tasks.map { $0.prompt.utf8.count + $0.hiddenIntent.utf8.count }.max()! / 4
                 let costing = DryRunEstimate.Costing(
-                    agent: (agentSpec.description, subprocess == nil ? prices.price(for: agentSpec) : nil),
+                    agent: (agentSpec.description, prices.price(for: agentSpec)),
                     user: (userSpec.description, prices.price(for: userSpec)),
                     judge: (judgeSpec.description, judgeSpecs.dropFirst().allSatisfy { prices.price(for: $0) == prices.price(for: judgeSpec) } ? prices.price(for: judgeSpec) : nil),
                     agentPromptTokens: promptTokens(preset == "proactive" ? ["agent.proactive.system"] : []),
                     userPromptTokens: promptTokens(["user-simulator.system", "user-simulator.turn", "user-simulator.guidance.\(kind.rawValue)"]) + taskTokens,
-                    judgePromptTokens: promptTokens(["judge.interactivity"]) + taskTokens)
+                    judgePromptTokens: promptTokens([itrScale == "unit" ? "judge.interactivity.unit" : "judge.interactivity"]) + taskTokens)
                 print(DryRunEstimate(
                     pack: taskPack, limit: limit, trials: trials, shard: try shard.map(Shard.init(parsing:)),
                     maxExchanges: maxExchanges ?? taskPack.maxExchanges, judges: max(1, judge.count) * judgeRepeats,
                     judgeAttempts: judgeAttempts, extraJudgeCalls: (judgedAccuracy || protocolName == "collabllm") && kind == .math ? 1 : 0,
                     extractorCalls: (protocolName == "collabllm" || (extractor ?? "deterministic") != "deterministic") && kind != .math ? 1 : 0,
-                    agentMaxTokens: agentMaxTokens, userMaxTokens: userMaxTokens, judgeMaxTokens: judgeMaxTokens, costing: costing
+                    agentMaxTokens: agentMaxTokens, userMaxTokens: userMaxTokens, judgeMaxTokens: judgeMaxTokens,
+                    extractorMaxTokens: extractorMaxTokens, costing: costing
                 ).description)
                 return
             }
@@ -388,6 +392,9 @@ struct RunCommand: AsyncParsableCommand {
         case .resume(let run):
             print("Continuing run \(run.name) (\(run.id)).")
             resuming = run
+            if budget != nil, case let stored = try store.runCost(runID: run.id), stored.unpricedCalls > 0 {
+                print("Note: \(stored.unpricedCalls) stored calls of this run have an unknown cost; --budget counts only the known \(DryRunEstimate.dollars(stored.usd ?? 0)).")
+            }
         case .new:
             break
         }
@@ -425,7 +432,7 @@ struct RunCommand: AsyncParsableCommand {
             extractor: extractorChoice == .deterministic || kind == .math
                 ? nil
                 : ArtifactLLMExtractor(
-                    model: judgeModel(specs.judge), prompts: library, sampling: Sampling(temperature: 0, maxTokens: max(agentMaxTokens * 2, 1024)),
+                    model: judgeModel(specs.judge), prompts: library, sampling: Sampling(temperature: 0, maxTokens: extractorMaxTokens),
                     structuredOutput: structuredOutput, maxAttempts: judgeAttempts, mode: extractorChoice == .llmPaper ? .paper : .faithful))
         let sandbox = CodeSandbox(
             python: CodeSandbox.defaultPython(packageRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)),

@@ -1,6 +1,12 @@
 import CollabBenchCore
 import Testing
 
+/// Names in the order their tasks finished.
+actor CompletionOrder {
+    var names: [String] = []
+    func add(_ name: String) { names.append(name) }
+}
+
 actor Counter {
     var current = 0
     var peak = 0
@@ -63,6 +69,38 @@ struct RequestRateLimiterTests {
         let start = ContinuousClock.now
         try await budget.acquire(estimatedTokens: 5_000)
         #expect(ContinuousClock.now - start >= .milliseconds(800))
+    }
+
+    @Test func aLargeCallWaitingIsServedBeforeSmallerOnesThatCameLater() async throws {
+        // 6,000,000 tokens per minute = 100,000 per second, a bucket of 1,000,000, drained first.
+        let budget = RequestRateLimiter(requestsPerMinute: nil, tokensPerMinute: 6_000_000)
+        try await budget.acquire(estimatedTokens: 1_000_000)
+        let order = CompletionOrder()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await budget.acquire(estimatedTokens: 100_000)  // about 1 s of refill
+                await order.add("large")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            for i in 0..<5 {
+                group.addTask {
+                    try await budget.acquire(estimatedTokens: 10_000)  // 0.1 s each
+                    await order.add("small\(i)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(await order.names.first == "large")
+        #expect(await order.names.count == 6)
+    }
+
+    @Test func aFailedAttemptGivesItsEstimateBack() async throws {
+        let budget = RequestRateLimiter(requestsPerMinute: nil, tokensPerMinute: 60_000)
+        try await budget.acquire(estimatedTokens: 10_000)
+        await budget.refund(estimatedTokens: 10_000)
+        let start = ContinuousClock.now
+        try await budget.acquire(estimatedTokens: 10_000)
+        #expect(ContinuousClock.now - start < .milliseconds(900))
     }
 
     @Test func estimateCountsPromptBytesAndMaxTokens() {

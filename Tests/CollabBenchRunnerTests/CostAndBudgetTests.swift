@@ -110,6 +110,19 @@ struct CostAndBudgetTests {
         #expect(try store.runCost(runID: stopped.runID).conversations == 6)
     }
 
+    @Test func aPricedReplyWithoutUsageIsUnknownButCountsTowardsABudget() async throws {
+        let meter = RunMeter()
+        let model = MeteredChatModel(base: NoUsageModel(reply: String(repeating: "word ", count: 40)), price: Self.price, meter: meter)
+        let completion = try await model.complete(ChatRequest(messages: [ChatMessage(role: .user, content: String(repeating: "abcd", count: 25))]))
+        #expect(completion.costUSD == nil)
+        let snapshot = meter.snapshot()
+        #expect(snapshot.costUSD == 0)
+        #expect(snapshot.unpricedCalls == 1)
+        // About (100/4 + 4) prompt tokens at $1 and (200/4 + 1) completion tokens at $2.
+        #expect(snapshot.estimatedUnreportedUSD == 29 + 102)
+        #expect(meter.spendForBudgetUSD == 131)
+    }
+
     @Test func cachedRepliesCostNothing() async throws {
         let server = try await BenchmarkRunnerTests.scriptedServer { _ in "\\boxed{72}" }
         let store = try Self.tempStore()
@@ -131,4 +144,11 @@ struct CostAndBudgetTests {
         #expect(snapshot.cachedCalls == 1)
         #expect(snapshot.costUSD == 20)
     }
+}
+
+/// A model whose server reports no usage (some streaming servers).
+struct NoUsageModel: ChatModel {
+    var reply: String
+    var spec: ModelSpec { ModelSpec(provider: "openai", model: "no-usage") }
+    func complete(_ request: ChatRequest) async throws -> ChatCompletion { ChatCompletion(text: reply) }
 }

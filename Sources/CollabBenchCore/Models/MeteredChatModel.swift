@@ -22,14 +22,21 @@ public struct MeteredChatModel: ChatModel {
 
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         var completion = try await base.complete(request)
+        var estimate: Double?
         if completion.fromCache {
             completion.costUSD = 0
         } else if let price, let usage = completion.usage {
             completion.costUSD = price.cost(usage)
         } else {
             completion.costUSD = nil
+            // Priced, but the server reported no usage: the stored cost stays unknown, while a
+            // budget still counts an estimate from the text (about four bytes per token).
+            estimate = price.map { price in
+                let prompt = request.messages.reduce(0) { $0 + $1.content.utf8.count / 4 + 4 }
+                return price.cost(TokenUsage(promptTokens: prompt, completionTokens: completion.text.utf8.count / 4 + 1))
+            }
         }
-        meter.recordCall(cached: completion.fromCache, usage: completion.usage, cost: completion.costUSD)
+        meter.recordCall(cached: completion.fromCache, usage: completion.usage, cost: completion.costUSD, estimatedCost: estimate)
         return completion
     }
 }

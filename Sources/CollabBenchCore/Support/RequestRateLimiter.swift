@@ -5,7 +5,8 @@
 ///
 /// The request bucket holds one second's worth of requests (at least one); the token bucket holds
 /// ten seconds' worth, and a call estimated above that waits for a full bucket, then goes (the
-/// bucket goes into debt and later calls wait it off), so the long-run rate is the budget.
+/// bucket goes into debt and later calls wait it off), so the long-run rate is the budget. Callers
+/// are served in order of arrival.
 public actor RequestRateLimiter {
     /// Requests per minute allowed, or nil for no request budget.
     public let requestsPerMinute: Int?
@@ -16,6 +17,11 @@ public actor RequestRateLimiter {
     private var requests: Double
     private var tokens: Double
     private var last: ContinuousClock.Instant
+    /// Callers waiting for their turn, first come first served (so small calls cannot starve a
+    /// large one that waits for the bucket to fill).
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// A caller is at the head of the line.
+    private var serving = false
 
     /// Creates a budget of `requestsPerMinute` and/or `tokensPerMinute` (each at least 1 when given).
     public init(requestsPerMinute: Int?, tokensPerMinute: Int? = nil) {
@@ -30,6 +36,13 @@ public actor RequestRateLimiter {
 
     /// Waits until one more request of about `estimatedTokens` fits the budget, then takes it.
     public func acquire(estimatedTokens: Int = 0) async throws {
+        if serving {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        serving = true
+        defer {
+            if waiting.isEmpty { serving = false } else { waiting.removeFirst().resume() }
+        }
         while true {
             refill()
             let needTokens = min(Double(max(0, estimatedTokens)), tokenCapacity)
@@ -44,11 +57,18 @@ public actor RequestRateLimiter {
         }
     }
 
-    /// Replaces a call's estimate by the tokens it really used.
+    /// Replaces a call's estimate by the tokens it really used (0 for an attempt the server
+    /// refused or never answered).
     public func settle(estimatedTokens: Int, actualTokens: Int) {
         guard tokensPerMinute != nil else { return }
         refill()
         tokens = min(tokenCapacity, tokens + Double(estimatedTokens - actualTokens))
+    }
+
+    /// Gives back the estimate of an attempt that failed (an error status or no answer): a
+    /// refused request uses no tokens, and retries must not pile up debt.
+    public func refund(estimatedTokens: Int) {
+        settle(estimatedTokens: estimatedTokens, actualTokens: 0)
     }
 
     /// A rough count of the tokens `request` will use: about four bytes of text per prompt token,

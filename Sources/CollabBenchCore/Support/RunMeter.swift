@@ -26,6 +26,9 @@ public struct RunMeterSnapshot: Sendable, Hashable {
     public var costUSD = 0.0
     /// Calls that cost something unknown: no price for the model, or no usage in the reply.
     public var unpricedCalls = 0
+    /// For priced calls whose reply carried no usage: their cost estimated from the text (about
+    /// four bytes per token). Not part of `costUSD`; a budget counts it.
+    public var estimatedUnreportedUSD = 0.0
     /// Seconds since the meter started.
     public var elapsedSeconds = 0.0
 
@@ -63,6 +66,9 @@ public final class RunMeter: Sendable {
     /// Money spent so far, in US dollars.
     public var costUSD: Double { state.withLock { $0.costUSD } }
 
+    /// What a budget counts: the known cost plus the estimate for priced calls without usage.
+    public var spendForBudgetUSD: Double { state.withLock { $0.costUSD + $0.estimatedUnreportedUSD } }
+
     /// Sets how many conversations this invocation will run.
     public func setTotal(_ total: Int) { state.withLock { $0.total = total } }
 
@@ -78,9 +84,11 @@ public final class RunMeter: Sendable {
         }
     }
 
-    /// A model call was answered. `cost` is nil when it is unknown.
-    public func recordCall(cached: Bool, usage: TokenUsage?, cost: Double?) {
+    /// A model call was answered. `cost` is nil when it is unknown; `estimatedCost` is the
+    /// estimate for a priced call whose reply carried no usage.
+    public func recordCall(cached: Bool, usage: TokenUsage?, cost: Double?, estimatedCost: Double? = nil) {
         state.withLock {
+            if let estimatedCost { $0.estimatedUnreportedUSD += estimatedCost }
             $0.calls += 1
             if cached {
                 $0.cachedCalls += 1
