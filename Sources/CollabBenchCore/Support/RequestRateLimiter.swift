@@ -34,6 +34,10 @@ public actor RequestRateLimiter {
         last = ContinuousClock.now
     }
 
+    /// Callers inside ``acquire(estimatedTokens:)`` now: the one at the head of the line and
+    /// those behind it.
+    public var callersWaiting: Int { waiting.count + (serving ? 1 : 0) }
+
     /// Waits until one more request of about `estimatedTokens` fits the budget, then takes it.
     public func acquire(estimatedTokens: Int = 0) async throws {
         if serving {
