@@ -5,7 +5,7 @@ import Testing
 
 /// Where the tokenizer tests find their inputs: the real rank files (never in the project), the
 /// shared data, and the reference Python.
-private enum TokenizerTestEnvironment {
+enum TokenizerTestEnvironment {
     static let environment = ProcessInfo.processInfo.environment
 
     /// The package root, found from this file's path.
@@ -250,8 +250,8 @@ struct BPETokenizerTests {
     /// Compares with live tiktoken on real texts from the shared data: Medium and Rust blog
     /// articles, BigCodeBench programs and prompts, MATH problems and solutions. Set
     /// `COLLABBENCH_TOKENIZER_CROSSCHECK_LIMIT` (records per source, 0 = all; default 100).
-    @Test(.enabled(if: TokenizerTestEnvironment.canCrossCheck))
-    func realDataMatchesLiveTiktoken() throws {
+    /// Run by ``LiveReferenceCrossChecks``.
+    static func realDataMatchesLiveTiktoken() throws {
         let python = try #require(TokenizerTestEnvironment.referencePython)
         let limit = TokenizerTestEnvironment.environment["COLLABBENCH_TOKENIZER_CROSSCHECK_LIMIT"] ?? "100"
         let script = TokenizerTestEnvironment.packageRoot.appendingPathComponent("scripts/make-tokenizer-fixtures.py")

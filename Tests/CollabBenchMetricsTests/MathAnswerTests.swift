@@ -5,7 +5,7 @@ import Testing
 
 /// One labelled pair from `Fixtures/math-pairs.jsonl` (labels by math-verify 0.9.0, see
 /// `scripts/make-math-fixtures.py`).
-private struct LabelledPair: Decodable {
+struct LabelledPair: Decodable {
     let category: String
     let kind: String
     let reference: String
@@ -24,7 +24,7 @@ private struct LabelledPair: Decodable {
     }
 }
 
-private enum MathFixtures {
+enum MathFixtures {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -265,8 +265,8 @@ struct MathAnswerTests {
     }
 
     /// Labels a fresh sample of real MATH answers with the reference Python and compares.
-    @Test(.enabled(if: MathFixtures.liveCheckAvailable, "needs COLLABBENCH_REF_PYTHON and the MATH data"))
-    func liveCrossCheckAgainstMathVerify() throws {
+    /// Run by ``LiveReferenceCrossChecks``.
+    static func liveCrossCheckAgainstMathVerify() throws {
         let seed = ProcessInfo.processInfo.environment["COLLABBENCH_MATH_SEED"] ?? "7"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(MathFixtures.referencePython))
