@@ -64,7 +64,7 @@ test: venv ref-env code-env
 	COLLABBENCH_REF_PYTHON=$(CURDIR)/$(REF_VENV)/bin/python \
 	COLLABBENCH_CODE_PYTHON=$(CURDIR)/$(CODE_VENV)/bin/python \
 	COLLABBENCH_BIN=$(CURDIR)/.build/debug/collabbench \
-	scripts/with-local-model.sh swift test --disable-xctest
+	scripts/run-tests.sh
 
 lint:
 	swift format lint --recursive Sources Tests
