@@ -1,12 +1,6 @@
 import CollabBenchCore
 import Testing
 
-/// Names in the order their tasks finished.
-actor CompletionOrder {
-    var names: [String] = []
-    func add(_ name: String) { names.append(name) }
-}
-
 actor Counter {
     var current = 0
     var peak = 0
@@ -70,29 +64,6 @@ struct RequestRateLimiterTests {
         let elapsed = ContinuousClock.now - start
         #expect(elapsed >= .milliseconds(950))
         #expect(elapsed < .seconds(8))
-    }
-
-    @Test func aLargeCallWaitingIsServedBeforeSmallerOnesThatCameLater() async throws {
-        // 6,000,000 tokens per minute = 100,000 per second, a bucket of 1,000,000, drained first.
-        let budget = RequestRateLimiter(requestsPerMinute: nil, tokensPerMinute: 6_000_000)
-        try await budget.acquire(estimatedTokens: 1_000_000)
-        let order = CompletionOrder()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await budget.acquire(estimatedTokens: 100_000)  // about 1 s of refill
-                await order.add("large")
-            }
-            while await budget.callersWaiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
-            for i in 0..<5 {
-                group.addTask {
-                    try await budget.acquire(estimatedTokens: 10_000)  // 0.1 s each
-                    await order.add("small\(i)")
-                }
-            }
-            try await group.waitForAll()
-        }
-        #expect(await order.names.first == "large")
-        #expect(await order.names.count == 6)
     }
 
     @Test func aFailedAttemptGivesItsEstimateBack() async throws {

@@ -5,8 +5,8 @@
 ///
 /// The request bucket holds one second's worth of requests (at least one); the token bucket holds
 /// ten seconds' worth, and a call estimated above that waits for a full bucket, then goes (the
-/// bucket goes into debt and later calls wait it off), so the long-run rate is the budget. Callers
-/// are served in order of arrival.
+/// bucket goes into debt and later calls wait it off), so the long-run rate is the budget. Waiting
+/// callers are not queued: a stream of small calls can delay a large one.
 public actor RequestRateLimiter {
     /// Requests per minute allowed, or nil for no request budget.
     public let requestsPerMinute: Int?
@@ -17,11 +17,6 @@ public actor RequestRateLimiter {
     private var requests: Double
     private var tokens: Double
     private var last: ContinuousClock.Instant
-    /// Callers waiting for their turn, first come first served (so small calls cannot starve a
-    /// large one that waits for the bucket to fill).
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-    /// A caller is at the head of the line.
-    private var serving = false
 
     /// Creates a budget of `requestsPerMinute` and/or `tokensPerMinute` (each at least 1 when given).
     public init(requestsPerMinute: Int?, tokensPerMinute: Int? = nil) {
@@ -34,19 +29,8 @@ public actor RequestRateLimiter {
         last = ContinuousClock.now
     }
 
-    /// Callers inside ``acquire(estimatedTokens:)`` now: the one at the head of the line and
-    /// those behind it.
-    public var callersWaiting: Int { waiting.count + (serving ? 1 : 0) }
-
     /// Waits until one more request of about `estimatedTokens` fits the budget, then takes it.
     public func acquire(estimatedTokens: Int = 0) async throws {
-        if serving {
-            await withCheckedContinuation { waiting.append($0) }
-        }
-        serving = true
-        defer {
-            if waiting.isEmpty { serving = false } else { waiting.removeFirst().resume() }
-        }
         while true {
             refill()
             let needTokens = min(Double(max(0, estimatedTokens)), tokenCapacity)
