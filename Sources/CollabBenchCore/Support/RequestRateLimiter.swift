@@ -45,6 +45,12 @@ public actor RequestRateLimiter {
         }
     }
 
+    /// Tokens the bucket holds now (negative while in debt).
+    public func availableTokens() -> Double {
+        refill()
+        return tokens
+    }
+
     /// Replaces a call's estimate by the tokens it really used (0 for an attempt the server
     /// refused or never answered).
     public func settle(estimatedTokens: Int, actualTokens: Int) {
