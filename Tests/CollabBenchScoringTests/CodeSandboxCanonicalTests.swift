@@ -61,6 +61,7 @@ struct CodeSandboxCanonicalTests {
     /// sandbox (as everywhere on this project's machines). Tasks needing NLTK/TextBlob corpora or
     /// TensorFlow come back `skipped`, not failed.
     static let cannotPassHere: [String: String] = [
+        "BigCodeBench/0": "test_random_behavior asserts two random shuffles differ; they can match by chance (seen once: 3.0 == 3.0)",
         "BigCodeBench/101": "downloads the Boston housing CSV",
         "BigCodeBench/102": "ten-variable seaborn pair plots, over 240 s on 2 busy cores",
         "BigCodeBench/176": "reverse DNS lookups of 8.8.8.8",
