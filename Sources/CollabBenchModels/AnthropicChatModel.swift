@@ -80,9 +80,11 @@ public final class AnthropicChatModel: ChatModel {
 
     private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {
         let started = ContinuousClock.now
+        // One estimate per call: charged before each attempt, refunded or settled after it.
+        let estimate = rate == nil ? 0 : RequestRateLimiter.estimatedTokens(of: request)
         let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
-            let outcome = await attemptOnce(request)
-            if case .success = outcome {} else { await rate?.refund(estimatedTokens: RequestRateLimiter.estimatedTokens(of: request)) }
+            let outcome = await attemptOnce(request, estimate: estimate)
+            if case .success = outcome {} else { await rate?.refund(estimatedTokens: estimate) }
             return outcome
         }
         await limiter.recordSuccess()
@@ -91,12 +93,12 @@ public final class AnthropicChatModel: ChatModel {
         completion.attempts = result.attempts
         if let rate, let usage = completion.usage {
             await rate.settle(
-                estimatedTokens: RequestRateLimiter.estimatedTokens(of: request), actualTokens: usage.promptTokens + usage.completionTokens)
+                estimatedTokens: estimate, actualTokens: usage.promptTokens + usage.completionTokens)
         }
         return completion
     }
 
-    private func attemptOnce(_ request: ChatRequest) async -> AttemptOutcome<ChatCompletion> {
+    private func attemptOnce(_ request: ChatRequest, estimate: Int) async -> AttemptOutcome<ChatCompletion> {
         let where_ = "model server \(spec)"
         let topP = sendTopP.withLock { $0 }
         let body: Data
@@ -106,7 +108,7 @@ public final class AnthropicChatModel: ChatModel {
             return .fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)"))
         }
         if let rate {
-            do { try await rate.acquire(estimatedTokens: RequestRateLimiter.estimatedTokens(of: request)) } catch {
+            do { try await rate.acquire(estimatedTokens: estimate) } catch {
                 return .fatal(CollabBenchError(.modelTimeout, "\(where_): cancelled"))
             }
         }

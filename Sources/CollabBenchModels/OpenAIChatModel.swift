@@ -57,11 +57,13 @@ public final class OpenAIChatModel: ChatModel {
 
     private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {
         let started = ContinuousClock.now
+        // One estimate per call: charged before each attempt, refunded or settled after it.
+        let estimate = rate == nil ? 0 : RequestRateLimiter.estimatedTokens(of: request)
         var switchedStyle = false
         let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
             let style = structuredStyle.withLock { $0 }
-            let outcome = await attemptOnce(request, style: style)
-            if case .outcome(.success) = outcome {} else { await rate?.refund(estimatedTokens: RequestRateLimiter.estimatedTokens(of: request)) }
+            let outcome = await attemptOnce(request, style: style, estimate: estimate)
+            if case .outcome(.success) = outcome {} else { await rate?.refund(estimatedTokens: estimate) }
             guard case .rephrasable(let error) = outcome else { return outcome.attemptOutcome }
             // The server does not know OpenAI's json_schema format: use llama.cpp's form.
             guard !switchedStyle, style == .jsonSchema else { return .fatal(error) }
@@ -73,7 +75,7 @@ public final class OpenAIChatModel: ChatModel {
         var completion = result.value
         if let rate, let usage = completion.usage {
             await rate.settle(
-                estimatedTokens: RequestRateLimiter.estimatedTokens(of: request), actualTokens: usage.promptTokens + usage.completionTokens)
+                estimatedTokens: estimate, actualTokens: usage.promptTokens + usage.completionTokens)
         }
         completion.latencySeconds = ModelHTTP.seconds(since: started)
         completion.attempts = result.attempts
@@ -94,7 +96,7 @@ public final class OpenAIChatModel: ChatModel {
         }
     }
 
-    private func attemptOnce(_ request: ChatRequest, style: OpenAIWire.StructuredStyle) async -> OpenAIAttempt {
+    private func attemptOnce(_ request: ChatRequest, style: OpenAIWire.StructuredStyle, estimate: Int) async -> OpenAIAttempt {
         let where_ = "model server \(spec)"
         let body: Data
         do {
@@ -104,7 +106,7 @@ public final class OpenAIChatModel: ChatModel {
         }
         let headers = apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
         if let rate {
-            do { try await rate.acquire(estimatedTokens: RequestRateLimiter.estimatedTokens(of: request)) } catch {
+            do { try await rate.acquire(estimatedTokens: estimate) } catch {
                 return .outcome(.fatal(CollabBenchError(.modelTimeout, "\(where_): cancelled")))
             }
         }
