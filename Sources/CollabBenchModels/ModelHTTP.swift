@@ -39,12 +39,7 @@ enum ModelHTTP {
     static func post(
         _ url: String, body: Data, headers: [(String, String)], http: HTTPClient, timeout: TimeAmount, where where_: String
     ) async -> Result<Reply, Failure> {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json")
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        let request = jsonPOST(url, body: body, headers: headers, accept: "application/json")
         do {
             let response = try await http.execute(request, timeout: timeout)
             let collected = try await response.body.collect(upTo: maxBodyBytes)
@@ -54,8 +49,17 @@ enum ModelHTTP {
         }
     }
 
-    /// Whether a status is worth retrying: rate limits, request timeouts, server errors (which
-    /// include Anthropic's 529 "overloaded").
+    /// A POST of a JSON `body` with `headers`, asking for `accept`.
+    static func jsonPOST(_ url: String, body: Data, headers: [(String, String)], accept: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: accept)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        return request
+    }
+
     /// What a streamed reply delivered.
     struct StreamedReply: Sendable {
         /// The `data` of every event, in order.
@@ -72,12 +76,7 @@ enum ModelHTTP {
         _ url: String, body: Data, headers: [(String, String)], http: HTTPClient, timeout: TimeAmount, where where_: String,
         hasContent: @Sendable (String) -> Bool
     ) async -> Result<Either, Failure> {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "text/event-stream")
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        let request = jsonPOST(url, body: body, headers: headers, accept: "text/event-stream")
         let started = ContinuousClock.now
         do {
             let response = try await http.execute(request, timeout: timeout)
@@ -124,6 +123,8 @@ enum ModelHTTP {
         return Failure(error: CollabBenchError(.modelUnreachable, "cannot reach \(where_): \(describe(error))"), retryable: true)
     }
 
+    /// Whether a status is worth retrying: rate limits, request timeouts, server errors (which
+    /// include Anthropic's 529 "overloaded").
     static func isRetryable(status: Int) -> Bool {
         status == 429 || status == 408 || (500...599).contains(status)
     }
