@@ -11,6 +11,7 @@ import CollabBenchCore
 import CollabBenchMetrics
 import CollabBenchModels
 import CollabBenchPacks
+import CollabBenchProcess
 import CollabBenchRunner
 import CollabBenchScoring
 import CollabBenchStore
@@ -107,54 +108,45 @@ struct Measurement {
     var cpu: Double
 }
 
-func runOnce(baseURL: String, pack: TaskPack, concurrency: Int, storePath: String, cache: CacheMode, tokenizer: BPETokenizer?) async throws -> Measurement {
-    let store = try ResultStore(path: storePath)
-    let prompts = try PromptLibrary.load()
-    let factory = ModelClientFactory(maxConnectionsPerHost: concurrency, environment: [:])
-    let spec = try ModelSpec(parsing: "openai/bench@\(baseURL)")
-    let settings = ConversationSettings(maxExchanges: 6, agentSampling: Sampling(temperature: 0.6, topP: 0.9))
-    let config = RunConfiguration(
-        name: nil, agent: spec, agentPreset: "base", userSimulator: spec, judge: spec, conversation: settings,
-        judgeSampling: Sampling(temperature: 0), judgeMaxAttempts: 1, judgeStructuredOutput: true, seed: 42, limit: nil,
-        concurrency: concurrency, metric: pack.manifest.metric, promptHashes: prompts.hashes, packName: pack.manifest.name,
-        packVersion: pack.manifest.version, packHash: pack.contentHash)
-    // As `collabbench run` builds them: client, cache, then the meter that prices every call.
-    let meter = RunMeter()
-    let price = PricingTable.builtin.price(for: try ModelSpec(parsing: "openai/gpt-4o-mini"))
-    let model = { (s: ModelSpec) -> any ChatModel in
-        let client = factory.client(for: s, maxInFlight: concurrency)
-        let cached: any ChatModel = cache == .off ? client : CachedChatModel(base: client, cache: store, mode: cache)
-        return MeteredChatModel(base: cached, price: price, meter: meter)
-    }
-    var runner = BenchmarkRunner(
-        pack: pack, configuration: config,
-        engine: ConversationEngine(agent: model(spec), simulator: model(spec), prompts: prompts, settings: settings),
-        judge: InteractivityJudge(model: model(spec), prompts: prompts, maxAttempts: 1),
-        scorer: ConversationScorer(tokenizer: tokenizer, sandbox: CodeSandbox(python: "python3")), store: store, prompts: prompts)
-    runner.meter = meter
+/// A pricing file giving the benchmark's model the price of gpt-4o-mini, so the meter prices every
+/// call as `collabbench run` would for a priced model.
+func benchPricingFile(in dir: String) throws -> String {
+    let price = PricingTable.builtin.price(for: try ModelSpec(parsing: "openai/gpt-4o-mini"))!
+    let path = dir + "/pricing.yaml"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try "models:\n  bench: {input: \(price.inputPerMillion), output: \(price.outputPerMillion)}\n".write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// One run of `pack` assembled as `collabbench run` assembles it (``RunAssembler``: client, rate
+/// budget, cache, meter, judges, scorer, store).
+func runOnce(
+    baseURL: String, pack: TaskPack, concurrency: Int, storePath: String, cache: CacheMode, pricing: String, forceNew: Bool = false
+) async throws -> Measurement {
+    var plan = RunPlan(pack: pack.directory, agent: .model("openai/bench@\(baseURL)"))
+    plan.store = storePath
+    plan.concurrency = concurrency
+    plan.cache = cache
+    plan.judgeAttempts = 1
+    plan.maxExchanges = 6
+    plan.pricingFile = pricing
+    plan.forceNew = forceNew
+    let session = try await RunAssembler(plan: plan, environment: [:]).prepare().open()
     let cpu0 = cpuSeconds()
     let t0 = Date()
-    let summary = try await runner.run()
+    let summary = try await session.run()
     let wall = Date().timeIntervalSince(t0)
     let cpu = cpuSeconds() - cpu0
-    try await factory.shutdown()
+    await session.close()
     return Measurement(conversations: summary.completed, calls: summary.completed * 13, wall: wall, cpu: cpu)
 }
 
-func startServerProcess(latencyMs: Int) throws -> (Process, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-    process.arguments = ["serve", "--latency-ms", String(latencyMs)]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    var line = Data()
-    while true {
-        let byte = pipe.fileHandleForReading.readData(ofLength: 1)
-        if byte.isEmpty || byte == Data("\n".utf8) { break }
-        line.append(byte)
-    }
-    return (process, String(decoding: line, as: UTF8.self))
+func startServerProcess(latencyMs: Int) async throws -> (ChildProcess, String) {
+    let process = try ChildProcess.start(
+        .init(
+            executable: CommandLine.arguments[0], arguments: ["serve", "--latency-ms", String(latencyMs)],
+            standardOutput: .pipe, standardError: .descriptor(FileHandle.standardError.fileDescriptor)))
+    return (process, await process.standardOutput?.firstLine() ?? "")
 }
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
@@ -166,18 +158,20 @@ if options.serve {
     while true { try await Task.sleep(for: .seconds(3600)) }
 }
 
-let tokenizer: BPETokenizer? = try? await TokenizerLocator().load(.cl100kBase)
-let (serverProcess, baseURL) = try startServerProcess(latencyMs: options.latencyMs)
-defer { serverProcess.terminate() }
+// The run assembler loads the pack's tokenizer (cl100k_base) as `collabbench run` does.
+_ = try await TokenizerLocator().load(.cl100kBase)
+let (serverProcess, baseURL) = try await startServerProcess(latencyMs: options.latencyMs)
+defer { serverProcess.signal(SIGTERM) }
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("cb-bench-\(UUID().uuidString)").path
-print("CollabBench runner benchmark — loopback server at \(options.latencyMs) ms per call, 13 calls per conversation, tokenizer \(tokenizer == nil ? "off" : "cl100k_base")")
+let pricing = try benchPricingFile(in: work)
+print("CollabBench runner benchmark — loopback server at \(options.latencyMs) ms per call, 13 calls per conversation, tokenizer cl100k_base")
 print("")
 print("| concurrency | conversations | calls/s | ideal calls/s | ratio | harness CPU per call (ms) |")
 print("| --- | --- | --- | --- | --- | --- |")
 for c in options.concurrencies {
     let n = c * options.waves
     let pack = try makePack(tasks: n, in: work + "/pack-\(c)")
-    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: c, storePath: work + "/c\(c).sqlite", cache: .off, tokenizer: tokenizer)
+    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: c, storePath: work + "/c\(c).sqlite", cache: .off, pricing: pricing)
     // Calls are sequential within a conversation: the ideal is c calls per latency.
     let ideal = Double(c) / (Double(options.latencyMs) / 1000)
     let rate = Double(m.calls) / m.wall
@@ -214,7 +208,7 @@ if options.peer > 0 {
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for c in [1, options.peer] {
         let pack = try makePack(tasks: options.peer, in: work + "/pack-peer-\(c)")
-        let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: c, storePath: work + "/peer\(c).sqlite", cache: .off, tokenizer: tokenizer)
+        let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: c, storePath: work + "/peer\(c).sqlite", cache: .off, pricing: pricing)
         let ideal = Double(c) / (Double(options.latencyMs) / 1000)
         let rate = Double(m.calls) / m.wall
         print(String(format: "| concurrency %d | %d | %.2f | %.1f | %.1f | %.3f | %.3f |", c, m.calls, m.wall, rate, ideal, rate / ideal, m.cpu / Double(m.calls) * 1000))
@@ -225,20 +219,19 @@ print("| conversations (concurrency 256) | wall s | peak RSS (MB) | RSS after (M
 print("| --- | --- | --- | --- |")
 for n in options.memoryRuns {
     let pack = try makePack(tasks: n, in: work + "/pack-mem-\(n)")
-    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 256, storePath: work + "/mem\(n).sqlite", cache: .off, tokenizer: tokenizer)
+    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 256, storePath: work + "/mem\(n).sqlite", cache: .off, pricing: pricing)
     print(String(format: "| %d | %.1f | %.1f | %.1f |", m.conversations, m.wall, peakRSSMegabytes(), currentRSSMegabytes()))
 }
 if options.replay > 0 {
     let pack = try makePack(tasks: options.replay, in: work + "/pack-replay")
     let path = work + "/replay.sqlite"
-    _ = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 256, storePath: path, cache: .readWrite, tokenizer: tokenizer)
+    _ = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 256, storePath: path, cache: .readWrite, pricing: pricing)
     // A second store file would miss the cache; re-run in the same store with a new run id.
     let store = try ResultStore(path: path)
     try store.forgetConversations()
     // The cache is keyed by endpoint: replay against the same URL, with the server gone.
-    serverProcess.terminate()
-    serverProcess.waitUntilExit()
-    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 64, storePath: path, cache: .readOnly, tokenizer: tokenizer)
+    await serverProcess.stop()
+    let m = try await runOnce(baseURL: baseURL, pack: pack, concurrency: 64, storePath: path, cache: .readOnly, pricing: pricing, forceNew: true)
     print("")
     print(String(format: "Replay of %d fully cached conversations (%d calls, no server): %.2f s, %.0f conversations/s, %.3f ms harness CPU per call", m.conversations, m.calls, m.wall, Double(m.conversations) / m.wall, m.cpu / Double(m.calls) * 1000))
 }

@@ -67,6 +67,9 @@ public struct EvaluationConfig: Sendable, Hashable {
     public var db: String?
     public var cache: String?
 
+    /// An empty config: no packs, no agents, no settings.
+    public init() {}
+
     /// A problem in a config file, with its line.
     public struct Problem: Sendable, Hashable, CustomStringConvertible {
         public var file: String

@@ -1,10 +1,7 @@
 import ArgumentParser
 import CollabBenchCore
-import CollabBenchModels
-import CollabBenchPacks
+import CollabBenchReports
 import CollabBenchRunner
-import CollabBenchStore
-import Foundation
 
 /// `collabbench rejudge`: re-scores a stored run with another judge, without calling the agent or
 /// the simulated user.
@@ -28,10 +25,10 @@ struct RejudgeCommand: AsyncParsableCommand {
     @Option(help: "A name for the new run.")
     var name: String?
 
-    @Option(help: "Maximum tokens per judge reply.")
+    @Option(parsing: .unconditional, help: "Maximum tokens per judge reply.")
     var judgeMaxTokens: Int = 400
 
-    @Option(help: "Judge calls at most per conversation when its reply cannot be read.")
+    @Option(parsing: .unconditional, help: "Judge calls at most per conversation when its reply cannot be read.")
     var judgeAttempts: Int = 3
 
     @Option(help: "Folder of prompt templates overriding the bundled ones.")
@@ -40,40 +37,23 @@ struct RejudgeCommand: AsyncParsableCommand {
     @Option(help: "A pricing file on top of the built-in prices (see 'run --pricing').")
     var pricing: String?
 
+    func validate() throws {
+        guard judgeMaxTokens >= 1 else { throw ValidationError("--judge-max-tokens must be at least 1") }
+        guard judgeAttempts >= 1 else { throw ValidationError("--judge-attempts must be at least 1") }
+    }
+
     func run() async throws {
         try await reportingErrors {
-            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
-            let store = try ResultStore(path: db)
-            guard let source = try store.run(run) else { throw ValidationError("no run '\(run)' in \(db)") }
-            let judgeSpec = try ModelSpec(parsing: judge)
-            let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack ?? source.packName))
-            let library = try PromptLibrary.load(overrideDirectory: prompts)
-            let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(source.configJSON.utf8))
-            let prices = try pricing.map(PricingFile.load(path:)).map(PricingTable.builtin.merging) ?? PricingTable.builtin
-            let meter = RunMeter()
-            let factory = ModelClientFactory()
-            do {
-                try await factory.preflight(judgeSpec)
-                let model = MeteredChatModel(
-                    base: CachedChatModel(base: factory.client(for: judgeSpec), cache: store, mode: .readWrite),
-                    price: prices.price(for: judgeSpec), meter: meter)
-                let sampling = Sampling(temperature: 0, maxTokens: judgeMaxTokens)
-                let rejudger = Rejudger(
-                    store: store, pack: taskPack, prompts: library,
-                    judge: InteractivityJudge(
-                        model: model, prompts: library, sampling: sampling, structuredOutput: config.judgeStructuredOutput,
-                        maxAttempts: judgeAttempts, scale: config.itrScale == "unit" ? .unitInterval : .threeLevel),
-                    accuracyJudge: config.judgedAccuracy
-                        ? AccuracyJudge(model: model, prompts: library, sampling: sampling, structuredOutput: config.judgeStructuredOutput, maxAttempts: judgeAttempts)
-                        : nil)
-                let (runID, count) = try await rejudger.rejudge(source, name: name)
-                try await factory.shutdown()
-                print("Re-judged \(count) conversations of \(source.name) with \(judgeSpec) into run \(runID). No agent or simulator call was made.")
-                print("Cost: \(RunCommand.costLine(meter.snapshot()))")
-            } catch {
-                try? await factory.shutdown()
-                throw error
-            }
+            var plan = RejudgePlan(store: db, run: run, judge: judge)
+            plan.pack = pack
+            plan.name = name
+            plan.judgeMaxTokens = judgeMaxTokens
+            plan.judgeAttempts = judgeAttempts
+            plan.promptsDirectory = prompts
+            plan.pricingFile = pricing
+            let outcome = try await plan.run()
+            print("Re-judged \(outcome.conversations) conversations of \(TerminalText.sanitize(outcome.sourceName)) with \(outcome.judge) into run \(outcome.runID). No agent or simulator call was made.")
+            print("Cost: \(RunCommand.costLine(outcome.meter))")
         }
     }
 }

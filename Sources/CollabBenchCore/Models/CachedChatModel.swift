@@ -60,7 +60,7 @@ public struct CachedChatModel: ChatModel {
             return hit
         }
         if mode == .readOnly {
-            throw CollabBenchError(.cacheMiss, "no cached reply of \(base.spec) for this call (cache is read-only; run with --cache read-write to call the model)")
+            throw CollabBenchError(.cacheMiss, "no cached reply of \(base.spec) for this call (the cache is read-only, so the model is not called)")
         }
         let completion = try await base.complete(request)
         if mode == .readWrite {
