@@ -6,12 +6,14 @@ public enum PackLoader {
     /// Names of the packs shipped in the project's `Tasks/` folder.
     public static let builtInNames = ["math", "code", "docs"]
 
-    /// Resolves `--pack` (a folder path, or the name of a built-in pack) to a folder.
+    /// Resolves a pack (a folder path, or the name of a built-in pack) to a folder.
     ///
-    /// Names are looked up in `COLLABBENCH_TASKS_DIR`, then `./Tasks`, then the `Tasks` folder of
-    /// the checkout the executable was built in.
+    /// Names are looked up in `COLLABBENCH_TASKS_DIR`, then `./Tasks`, then each of `searchRoots`
+    /// (a front end passes, say, the `Tasks` folder of the checkout its executable was built in).
     /// - Throws: ``CollabBenchError`` (`.unknownPack`) naming where it looked.
-    public static func resolve(_ nameOrPath: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+    public static func resolve(
+        _ nameOrPath: String, environment: [String: String] = ProcessInfo.processInfo.environment, searchRoots: [String] = []
+    ) throws -> String {
         // A folder holding a pack is taken as given; a bare name that is not one (say a `docs/`
         // folder in the current directory) is looked up among the packs.
         let looksLikePath = nameOrPath.contains("/") || nameOrPath.hasPrefix(".")
@@ -21,7 +23,7 @@ public enum PackLoader {
         var roots: [String] = []
         if let env = environment["COLLABBENCH_TASKS_DIR"], !env.isEmpty { roots.append(env) }
         roots.append(FileManager.default.currentDirectoryPath + "/Tasks")
-        if let checkout = checkoutTasksDirectory() { roots.append(checkout) }
+        roots += searchRoots
         for root in roots {
             let candidate = root + "/" + nameOrPath
             if FileManager.default.fileExists(atPath: candidate + "/pack.json") { return candidate }
@@ -49,16 +51,5 @@ public enum PackLoader {
             throw CollabBenchError(.malformedPack, "\(directory): could not be loaded")
         }
         return pack
-    }
-
-    /// The `Tasks` folder next to the package the executable was built from (`.build/<config>/collabbench`).
-    static func checkoutTasksDirectory() -> String? {
-        var url = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = url.appendingPathComponent("Tasks").path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            url.deleteLastPathComponent()
-        }
-        return nil
     }
 }

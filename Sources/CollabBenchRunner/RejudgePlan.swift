@@ -27,6 +27,8 @@ public struct RejudgePlan: Sendable {
     public var promptsDirectory: String?
     /// A pricing file on top of the built-in prices.
     public var pricingFile: String?
+    /// Folders searched last for the pack by name (see `PackLoader.resolve`).
+    public var packSearchRoots: [String] = []
 
     /// Creates a plan with the defaults.
     public init(store: String, run: String, judge: String) {
@@ -57,7 +59,7 @@ public struct RejudgePlan: Sendable {
         let judgeSpec = try ModelSpec(parsing: judge)
         let resultStore = try ResultStore(path: store)
         guard let source = try resultStore.run(run) else { throw CollabBenchError(.invalidArgument, "no run '\(run)' in \(store)", setting: "run") }
-        let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack ?? source.packName, environment: environment))
+        let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack ?? source.packName, environment: environment, searchRoots: packSearchRoots))
         let prompts = try PromptLibrary.load(overrideDirectory: promptsDirectory)
         let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(source.configJSON.utf8))
         let prices = try pricingFile.map(PricingFile.load(path:)).map(PricingTable.builtin.merging) ?? PricingTable.builtin

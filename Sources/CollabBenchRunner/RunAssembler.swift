@@ -27,15 +27,18 @@ public struct RunAssembler: Sendable {
     public var environment: [String: String]
     /// The folder relative paths and the default code interpreter are resolved against.
     public var workingDirectory: String
+    /// Folders searched last for a pack given by name (see `PackLoader.resolve`).
+    public var packSearchRoots: [String]
 
     /// Creates an assembler.
     public init(
         plan: RunPlan, environment: [String: String] = ProcessInfo.processInfo.environment,
-        workingDirectory: String = FileManager.default.currentDirectoryPath
+        workingDirectory: String = FileManager.default.currentDirectoryPath, packSearchRoots: [String] = []
     ) {
         self.plan = plan
         self.environment = environment
         self.workingDirectory = workingDirectory
+        self.packSearchRoots = packSearchRoots
     }
 
     /// Validates the plan and resolves its inputs; calls nothing and writes nothing.
@@ -60,7 +63,7 @@ public struct RunAssembler: Sendable {
         let userSpec = try plan.user.map(ModelSpec.init(parsing:)) ?? agentSpec
         let judgeSpecs = try plan.judges.map(ModelSpec.init(parsing:))
         let judgeSpec = judgeSpecs.first ?? userSpec
-        let pack = try PackLoader.load(directory: try PackLoader.resolve(plan.pack, environment: environment))
+        let pack = try PackLoader.load(directory: try PackLoader.resolve(plan.pack, environment: environment, searchRoots: packSearchRoots))
         let prompts = try PromptLibrary.load(overrideDirectory: plan.promptsDirectory)
         let kind = pack.manifest.kind
         guard let encoding = TokenizerEncodingName(rawValue: pack.manifest.metric.tokenEncoding) else {

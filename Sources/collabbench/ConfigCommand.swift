@@ -21,7 +21,7 @@ struct ConfigCommand: AsyncParsableCommand {
             var (config, problems) = EvaluationConfig.load(path: file)
             for pack in config?.packs ?? [] {
                 do {
-                    _ = try PackLoader.load(directory: try PackLoader.resolve(pack))
+                    _ = try PackLoader.load(directory: try PackSearch.resolve(pack))
                 } catch {
                     problems.append(.init(file: file, line: nil, message: "pack '\(pack)': \(error)"))
                 }

@@ -51,6 +51,7 @@ struct RejudgeCommand: AsyncParsableCommand {
             plan.judgeAttempts = judgeAttempts
             plan.promptsDirectory = prompts
             plan.pricingFile = pricing
+            plan.packSearchRoots = PackSearch.roots
             let outcome = try await plan.run()
             print("Re-judged \(outcome.conversations) conversations of \(TerminalText.sanitize(outcome.sourceName)) with \(outcome.judge) into run \(outcome.runID). No agent or simulator call was made.")
             print("Cost: \(RunCommand.costLine(outcome.meter))")

@@ -75,7 +75,7 @@ struct RunCommand: AsyncParsableCommand {
     /// Assembles and runs one plan, printing its outcome.
     func runOne(_ plan: RunPlan) async throws {
         try await reportingErrors {
-            let prepared = try RunAssembler(plan: plan).prepare()
+            let prepared = try RunAssembler(plan: plan, packSearchRoots: PackSearch.roots).prepare()
             if options.dryRun {
                 print(prepared.dryRunEstimate().description)
                 return

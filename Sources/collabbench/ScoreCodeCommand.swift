@@ -65,7 +65,7 @@ struct ScoreCodeCommand: AsyncParsableCommand {
         var entry = entryPoint
         var libraries: [String] = []
         if let pack, let task {
-            let loaded = try await reportingErrors { try PackLoader.load(directory: try PackLoader.resolve(pack)) }
+            let loaded = try await reportingErrors { try PackLoader.load(directory: try PackSearch.resolve(pack)) }
             guard loaded.manifest.kind == .code else { throw ValidationError("pack \(pack) is not a code pack") }
             guard let found = loaded.tasks.first(where: { $0.id == task }) else {
                 throw ValidationError("no task '\(task)' in pack \(pack) (see: collabbench tasks list \(pack))")

@@ -13,7 +13,7 @@ struct TasksListCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         try await reportingErrors {
-            let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack))
+            let taskPack = try PackLoader.load(directory: try PackSearch.resolve(pack))
             var output = ""
             output.reserveCapacity(taskPack.tasks.count * 24)
             for task in taskPack.tasks {

@@ -17,7 +17,7 @@ struct TasksValidateCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         try await reportingErrors {
-            let directory = try PackLoader.resolve(pack)
+            let directory = try PackSearch.resolve(pack)
             let report = PackValidator.validate(directory: directory)
             guard report.problems.isEmpty, let taskPack = report.pack else {
                 var output = ""
