@@ -4,8 +4,12 @@ import Foundation
 import NIOCore
 import Synchronization
 
-/// A model behind Anthropic's Messages API (`POST <base>/messages`), named
+/// A model behind Anthropic's Messages API (`POST <base>/v1/messages`), named
 /// `anthropic/<model>[@base_url]`.
+///
+/// The base URL follows the Anthropic SDKs' convention: it is given without `/v1`
+/// (`https://api.anthropic.com`, the default) and the client calls `<base>/v1/messages`; a base
+/// that already ends in `/v1` is used as it is (see ``apiBase(_:)``).
 ///
 /// The key (from `ANTHROPIC_API_KEY`) is sent as `x-api-key` with `anthropic-version: 2023-06-01`.
 /// How a ``ChatRequest`` maps onto the API:
@@ -38,8 +42,17 @@ public final class AnthropicChatModel: ChatModel {
     /// False once the model refused `temperature` and `top_p` together.
     private let sendTopP = Mutex(true)
 
-    /// The API's base URL.
-    public static let defaultBaseURL = "https://api.anthropic.com/v1"
+    /// The API's base URL, as the Anthropic SDKs take it (`ANTHROPIC_BASE_URL`): without `/v1`.
+    public static let defaultBaseURL = "https://api.anthropic.com"
+
+    /// The versioned root under which the API's paths live: `<base>/v1`, or `base` itself when it
+    /// already ends in `/v1` (so both `https://api.anthropic.com` and `https://api.anthropic.com/v1`
+    /// call `https://api.anthropic.com/v1/messages`).
+    public static func apiBase(_ base: String) -> String {
+        var trimmed = base
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed.hasSuffix("/v1") ? trimmed : trimmed + "/v1"
+    }
 
     /// The environment variable holding the key.
     public static let apiKeyVariable = "ANTHROPIC_API_KEY"
@@ -64,7 +77,7 @@ public final class AnthropicChatModel: ChatModel {
         self.retry = retry
         self.requestTimeout = .milliseconds(Int64(requestTimeoutSeconds * 1000))
         self.limiter = AsyncLimiter(limit: maxInFlight)
-        self.endpoint = (spec.baseURL ?? Self.defaultBaseURL) + "/messages"
+        self.endpoint = Self.apiBase(spec.baseURL ?? Self.defaultBaseURL) + "/messages"
     }
 
     /// The headers every Anthropic request carries: the key (when set) and the API version.
@@ -74,8 +87,15 @@ public final class AnthropicChatModel: ChatModel {
         return headers
     }
 
+    /// Sends `request`, retrying transient failures.
+    /// - Throws: ``CollabBenchError`` naming the server, with the client's own key taken out of the
+    ///   message (a server may echo it back in an error body).
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
-        try await limiter.withSlot { try await self.completeWithRetries(request) }
+        do {
+            return try await limiter.withSlot { try await self.completeWithRetries(request) }
+        } catch {
+            throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
+        }
     }
 
     private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {

@@ -8,7 +8,9 @@ import NIOHTTP1
 /// Creates model clients from specs and owns the HTTP client they share.
 ///
 /// Call ``shutdown()`` when done. API keys come from the environment (`OPENAI_API_KEY` for the
-/// `openai` provider, `ANTHROPIC_API_KEY` for `anthropic`) and are never stored, logged or exported.
+/// `openai` provider, `ANTHROPIC_API_KEY` for `anthropic`), else from credentials given in a spec's
+/// base URL, and are never stored, logged or exported: the clients and the pre-flight check take
+/// their own key out of every error text they produce, even when a server echoes it back.
 public final class ModelClientFactory: Sendable {
     private let http: HTTPClient
     private let environment: [String: String]
@@ -53,13 +55,16 @@ public final class ModelClientFactory: Sendable {
 
     /// A client for `spec`, with at most `maxInFlight` calls in flight: ``AnthropicChatModel`` for
     /// the `anthropic` provider, ``OpenAIChatModel`` for every other (OpenAI-compatible) one.
+    ///
+    /// The key is the provider's environment variable, else the credential given in the spec's
+    /// base URL (``ModelSpec/urlCredential``).
     public func client(for spec: ModelSpec, maxInFlight: Int = 64) -> any ChatModel {
-        let key = apiKey(for: spec.provider)
+        let key = apiKey(for: spec)
         switch spec.provider {
         case "anthropic":
             return AnthropicChatModel(
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
-                rate: rateLimiter(for: spec.baseURL ?? AnthropicChatModel.defaultBaseURL))
+                rate: rateLimiter(for: AnthropicChatModel.apiBase(spec.baseURL ?? AnthropicChatModel.defaultBaseURL)))
         default:
             return OpenAIChatModel(
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
@@ -72,38 +77,87 @@ public final class ModelClientFactory: Sendable {
         environment[Self.apiKeyVariable(for: provider)].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The key a client for `spec` sends: the environment's, else the base URL's credential.
+    private func apiKey(for spec: ModelSpec) -> String? {
+        apiKey(for: spec.provider) ?? spec.urlCredential
+    }
+
+    /// Seconds one pre-flight request may take.
+    static let preflightTimeoutSeconds: Int64 = 15
+
+    /// The URL a pre-flight check of `spec` asks: `<base>/models` (for `anthropic`, under `/v1`).
+    static func modelsURL(for spec: ModelSpec) -> String {
+        if spec.provider == "anthropic" {
+            return AnthropicChatModel.apiBase(spec.baseURL ?? AnthropicChatModel.defaultBaseURL) + "/models"
+        }
+        return (spec.baseURL ?? OpenAIChatModel.defaultBaseURL) + "/models"
+    }
+
     /// Checks, before a run spends anything, that the server behind `spec` answers and accepts the
-    /// key: `GET <base>/models`, no retries (for `anthropic`, with the `x-api-key` and
-    /// `anthropic-version` headers).
+    /// key: `GET <base>/models` (for `anthropic`, with the `x-api-key` and `anthropic-version`
+    /// headers), retried like every model call: 429, 408 and 5xx answers and timeouts are tried
+    /// again with the factory's ``RetryPolicy`` (honouring `Retry-After`). A refused connection
+    /// fails at once (nothing is listening there), as do authentication and other HTTP errors.
     /// - Throws: ``CollabBenchError`` naming the server: unreachable, authentication (naming the
-    ///   key's environment variable), or HTTP error.
+    ///   key's environment variable), or HTTP error; never the key itself.
     public func preflight(_ spec: ModelSpec) async throws {
+        try await preflight([spec])
+    }
+
+    /// Checks each distinct server among `specs` once, in the order they come: specs that share
+    /// the provider, the pre-flight URL and the key (say the user simulator and the judge on one
+    /// server) are checked together. Each check is the one-spec `preflight` above.
+    /// - Throws: The first server's ``CollabBenchError``.
+    public func preflight(_ specs: [ModelSpec]) async throws {
+        var checked = Set<String>()
+        for spec in specs {
+            let identity = [spec.provider, Self.modelsURL(for: spec), apiKey(for: spec) ?? ""].joined(separator: "\u{0}")
+            guard checked.insert(identity).inserted else { continue }
+            do {
+                try await check(spec)
+            } catch {
+                throw KeyRedaction.redact(error, keys: [apiKey(for: spec)].compactMap { $0 })
+            }
+        }
+    }
+
+    /// One server's pre-flight check, with retries.
+    private func check(_ spec: ModelSpec) async throws {
         let isAnthropic = spec.provider == "anthropic"
-        let base = spec.baseURL ?? (isAnthropic ? AnthropicChatModel.defaultBaseURL : OpenAIChatModel.defaultBaseURL)
-        var request = HTTPClientRequest(url: base + "/models")
+        let url = Self.modelsURL(for: spec)
+        var request = HTTPClientRequest(url: url)
         request.method = .GET
         let variable = Self.apiKeyVariable(for: spec.provider)
-        let key = apiKey(for: spec.provider)
+        let key = apiKey(for: spec)
         if isAnthropic {
             for (name, value) in AnthropicChatModel.headers(apiKey: key) { request.headers.add(name: name, value: value) }
         } else if let key {
             request.headers.add(name: "Authorization", value: "Bearer \(key)")
         }
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: .seconds(15))
-            _ = try await response.body.collect(upTo: 8 << 20)
-        } catch {
-            throw CollabBenchError(.modelUnreachable, "cannot reach model server \(spec) at \(base): \(ModelHTTP.describe(error)) (is it running?)")
-        }
-        switch response.status.code {
-        case 200..<300, 404, 405:
-            return  // Some compatible servers have no /models; the run itself will tell.
-        case 401, 403:
-            let hint = key == nil ? "no API key set: export \(variable)" : "the key in \(variable) was refused"
-            throw CollabBenchError(.modelAuthentication, "model server \(spec) refused the request (HTTP \(response.status.code)): \(hint)")
-        default:
-            throw CollabBenchError(.modelHTTPError, "model server \(spec) answered HTTP \(response.status.code) to GET \(base)/models")
+        let timeout = TimeAmount.seconds(Self.preflightTimeoutSeconds)
+        _ = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<Bool> in
+            let response: HTTPClientResponse
+            do {
+                response = try await http.execute(request, timeout: timeout)
+                _ = try await response.body.collect(upTo: 8 << 20)
+            } catch {
+                if error is CancellationError { return .fatal(CollabBenchError(.modelTimeout, "model server \(spec): cancelled")) }
+                let reason = ModelHTTP.describe(error)
+                let failure = CollabBenchError(.modelUnreachable, "cannot reach model server \(spec) at \(url.dropLast("/models".count)): \(reason) (is it running?)")
+                return reason == "connection refused" ? .fatal(failure) : .retryable(failure, retryAfter: nil)
+            }
+            let status = Int(response.status.code)
+            switch status {
+            case 200..<300, 404, 405:
+                return .success(true)  // Some compatible servers have no /models; the run itself will tell.
+            case 401, 403:
+                let hint = key == nil ? "no API key set: export \(variable)" : "the key in \(variable) was refused"
+                return .fatal(CollabBenchError(.modelAuthentication, "model server \(spec) refused the request (HTTP \(status)): \(hint)"))
+            default:
+                let error = CollabBenchError(.modelHTTPError, "model server \(spec) answered HTTP \(status) to GET \(url)")
+                guard ModelHTTP.isRetryable(status: status) else { return .fatal(error) }
+                return .retryable(error, retryAfter: RetryPolicy.parseRetryAfter(response.headers.first(name: "Retry-After")))
+            }
         }
     }
 

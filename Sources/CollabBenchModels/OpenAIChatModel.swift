@@ -51,8 +51,15 @@ public final class OpenAIChatModel: ChatModel {
         self.endpoint = (spec.baseURL ?? Self.defaultBaseURL) + "/chat/completions"
     }
 
+    /// Sends `request`, retrying transient failures.
+    /// - Throws: ``CollabBenchError`` naming the server, with the client's own key taken out of the
+    ///   message (a server may echo it back in an error body).
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
-        try await limiter.withSlot { try await self.completeWithRetries(request) }
+        do {
+            return try await limiter.withSlot { try await self.completeWithRetries(request) }
+        } catch {
+            throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
+        }
     }
 
     private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {

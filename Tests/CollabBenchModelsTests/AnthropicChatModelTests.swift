@@ -4,6 +4,7 @@ import CollabBenchTestSupport
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct AnthropicChatModelTests {
     let fastRetry = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
 
@@ -229,5 +230,25 @@ struct AnthropicChatModelTests {
         try await server.stop()
         #expect(server.requests.count == 3)
         #expect(server.requests.first?.headers["authorization"] == nil)
+    }
+    @Test func baseURLsFollowTheSDKConventionWithOrWithoutV1() async throws {
+        #expect(AnthropicChatModel.defaultBaseURL == "https://api.anthropic.com")
+        #expect(AnthropicChatModel.apiBase("https://api.anthropic.com") == "https://api.anthropic.com/v1")
+        #expect(AnthropicChatModel.apiBase("https://api.anthropic.com/v1") == "https://api.anthropic.com/v1")
+        #expect(AnthropicChatModel.apiBase("https://proxy.example.com/anthropic/") == "https://proxy.example.com/anthropic/v1")
+        let server = try await LoopbackOpenAIServer.start(answeringModelList: false) { request in
+            request.method == "GET" ? ScriptedResponse(body: #"{"data":[],"has_more":false}"#) : .anthropic("ok")
+        }
+        let root = String(server.baseURL.dropLast("/v1".count))  // http://127.0.0.1:<port>, as the SDKs take it
+        let factory = ModelClientFactory(retry: fastRetry, environment: ["ANTHROPIC_API_KEY": "k"])
+        for base in [root, root + "/", server.baseURL] {
+            let spec = try ModelSpec(parsing: "anthropic/claude-test@\(base)")
+            try await factory.preflight(spec)
+            let completion = try await factory.client(for: spec).complete(ChatRequest(messages: [.user("x")]))
+            #expect(completion.text == "ok")
+        }
+        try await factory.shutdown()
+        try await server.stop()
+        #expect(server.requests.map(\.path) == ["/v1/models", "/v1/messages", "/v1/models", "/v1/messages", "/v1/models", "/v1/messages"])
     }
 }

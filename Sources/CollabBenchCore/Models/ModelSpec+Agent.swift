@@ -11,7 +11,8 @@ extension ModelSpec {
     /// `model` in each request; default ``defaultAgentName``), e.g. `http://127.0.0.1:9000/v1`
     /// with name `my-agent` → `openai/my-agent@http://127.0.0.1:9000/v1`. The URL is used as
     /// given, up to and including its version path (`/v1`), trailing slashes removed; it may not
-    /// carry credentials (the key comes from `OPENAI_API_KEY`), a query or a fragment.
+    /// carry credentials (the key comes from `OPENAI_API_KEY`), a query or a fragment, and its
+    /// port (if any) is from 1 to 65535.
     /// - Parameters:
     ///   - text: The option's value.
     ///   - name: The `--agent-name` value, for a bare URL only.
@@ -28,23 +29,21 @@ extension ModelSpec {
             }
             return try ModelSpec(parsing: trimmed)
         }
-        var base = trimmed
-        while base.hasSuffix("/") { base.removeLast() }
-        guard let components = URLComponents(string: base), let host = components.host, !host.isEmpty else {
-            throw CollabBenchError(.invalidModelSpec, "agent URL '\(text)' is not a valid http(s) URL")
+        let url: CheckedBaseURL
+        do {
+            url = try checkedBaseURL(trimmed)
+        } catch let problem as BaseURLProblem {
+            throw CollabBenchError(.invalidModelSpec, "agent URL '\(masked(text))' is not a valid http(s) URL: \(problem.reason)")
         }
-        guard components.user == nil, components.password == nil else {
+        guard url.credential == nil, masked(trimmed) == trimmed else {
             // The text is not echoed: it holds a secret.
-            throw CollabBenchError(.invalidModelSpec, "agent URL for host \(host) must not contain credentials; set OPENAI_API_KEY instead")
-        }
-        guard components.query == nil, components.fragment == nil else {
-            throw CollabBenchError(.invalidModelSpec, "agent URL '\(text)' must be a base URL without query or fragment, e.g. http://127.0.0.1:9000/v1")
+            throw CollabBenchError(.invalidModelSpec, "agent URL for host \(url.host) must not contain credentials; set OPENAI_API_KEY instead")
         }
         let model = (name ?? defaultAgentName).trimmingCharacters(in: .whitespaces)
         guard !model.isEmpty, !model.contains("@"), !model.contains(where: \.isWhitespace) else {
             throw CollabBenchError(.invalidModelSpec, "agent name '\(name ?? "")' must be non-empty, without spaces or '@'")
         }
-        return ModelSpec(provider: "openai", model: model, baseURL: base)
+        return ModelSpec(provider: "openai", model: model, baseURL: url.base)
     }
 
     /// Whether `text` is a bare agent URL (`http://…` or `https://…`) rather than a model spec.
