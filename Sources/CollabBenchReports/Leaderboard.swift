@@ -227,13 +227,7 @@ public enum Leaderboard {
         let task = TaskValues(completed, metric: metric, scale: 100)
         let tokens = TaskValues(completed, metric: "tok_k", scale: 1)
         let itr = TaskValues(completed, metric: "itr", scale: 100)
-        let taskEntries = completed.map { $0.scores[metric] }
-        let itrEntries = completed.map { $0.scores["itr"] }
-        let unscored = completed.filter { c in
-            let t = c.scores[metric]?.status
-            let i = c.scores["itr"]?.status
-            return (t != .scored && t != .skipped) || i != .scored
-        }.count
+        let tally = QualityTally(completed.map(\.scores), taskMetric: metric)
         var perTaskCount: [String: Int] = [:]
         for c in all { perTaskCount[c.taskID, default: 0] += 1 }
 
@@ -248,15 +242,14 @@ public enum Leaderboard {
             conversations: all.count, tasks: perTaskCount.count, trials: perTaskCount.values.max() ?? 0,
             failed: all.count - completed.count, metric: metric,
             taskMetric: task.mean, taskMetricCI: interval(task, metric), taskMetricN: task.scoredConversations,
-            taskMetricSkipped: taskEntries.filter { $0?.status == .skipped }.count,
-            taskMetricUnscored: taskEntries.filter { $0 == nil || $0?.status == .unscored || $0?.status == .failed }.count,
+            taskMetricSkipped: tally.taskMetricSkipped, taskMetricUnscored: tally.taskMetricMissing + tally.taskMetricNotScored,
             tokensK: tokens.mean, tokensKCI: interval(tokens, "tok_k"),
             interactivity: itr.mean, interactivityCI: interval(itr, "itr"), interactivityN: itr.scoredConversations,
-            interactivityUnscored: itrEntries.filter { $0?.status != .scored }.count, unscored: unscored,
+            interactivityUnscored: tally.interactivityMissing + tally.interactivityNotScored, unscored: tally.conversationsWithUnscoredFigure,
             simulatorFormatErrorRate: quality.simulatorFormatErrorRate, userMessages: quality.userMessages,
             judgeUnreadableRate: quality.judgeUnreadableRate, judgeCalls: quality.judgeCalls,
             passAtK: isBinary(metric) ? passAtK(completed, metric: metric) : [])
-            .withJudgeAndSimulatorFigures(completed)
+            .withJudgeAndSimulatorFigures(completed, tally: tally)
             .withCost(runs.map(\.cost))
     }
 

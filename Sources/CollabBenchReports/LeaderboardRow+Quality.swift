@@ -3,13 +3,14 @@ import CollabBenchMetrics
 import CollabBenchStore
 
 extension LeaderboardRow {
-    /// The row with the simulator's early stops and leaks, the judges' agreement (Krippendorff's α
-    /// and spread over `itr.<judge>.<repeat>` verdicts) and, for math, how often judged and symbolic
-    /// accuracy agree, computed from `conversations`.
-    func withJudgeAndSimulatorFigures(_ conversations: [ConversationScores]) -> LeaderboardRow {
+    /// The row with the simulator's early stops and leaks (from `tally`, the quality tally of
+    /// `conversations`), the judges' agreement (Krippendorff's α and spread over
+    /// `itr.<judge>.<repeat>` verdicts) and, for math, how often judged and symbolic accuracy agree,
+    /// computed from `conversations`.
+    func withJudgeAndSimulatorFigures(_ conversations: [ConversationScores], tally: QualityTally) -> LeaderboardRow {
         var row = self
-        row.simulatorEarlyStops = conversations.filter { $0.scores["sim_early_stop"]?.value == 1 }.count
-        row.simulatorLeaksFlagged = conversations.filter { $0.scores["sim_leak"]?.detail?.hasPrefix("flagged") == true }.count
+        row.simulatorEarlyStops = tally.earlyStops
+        row.simulatorLeaksFlagged = tally.leaksFlagged
         // Judges' agreement: one unit per conversation, one coder per judge-and-repeat.
         let coders = Set(conversations.flatMap { $0.scores.keys.filter { $0.hasPrefix("itr.") } }).sorted()
         if coders.count >= 2 {

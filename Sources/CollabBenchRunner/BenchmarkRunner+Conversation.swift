@@ -1,5 +1,4 @@
 import CollabBenchCore
-import CollabBenchMetrics
 import CollabBenchScoring
 import CollabBenchStore
 import Foundation
@@ -9,10 +8,9 @@ extension BenchmarkRunner {
     ///
     /// Scores: the task metric (from the deterministic or the LLM-extracted artefact), #Tok, turns,
     /// ITR (mean of every readable verdict of every judge and repeat; each also stored as
-    /// `itr.<judge>.<repeat>`), judged accuracy when asked, and the simulated user's fidelity:
-    /// `sim_format_errors` (share of its replies that were not the requested JSON), `sim_early_stop`
-    /// (it ended the chat before any answer), `sim_leak` (longest run of the reference it copied, as a
-    /// share of the reference) and `sim_leak_ngram` (share of the reference's word 8-grams it used).
+    /// `itr.<judge>.<repeat>`; see ``InteractivityScore``), judged accuracy when asked, and the
+    /// simulated user's fidelity (`sim_format_errors`, `sim_early_stop`, `sim_leak`,
+    /// `sim_leak_ngram`; see ``SimulatorFidelity/entries(transcript:kind:reference:leakThreshold:)``).
     func runOne(task: BenchmarkTask, runID: String, trial: Int) async throws -> (String, Transcript, [ScoreEntry]) {
         let startedAt = Self.timestamp(Date())
         let seed = StableHash.derivedSeed(configuration.seed, task.id, String(trial))
@@ -43,7 +41,7 @@ extension BenchmarkRunner {
                 let verdict = try await accuracyJudge.judge(task: task, transcript: transcript, seed: seed)
                 verdicts.append(verdict)
                 let judged = ScoreEntry(
-                    metric: "accuracy_judged", value: verdict.status == .scored ? verdict.score : nil, status: Self.status(verdict.status),
+                    metric: "accuracy_judged", value: verdict.status == .scored ? verdict.score : nil, status: ScoreStatus(verdict.status),
                     method: "judge:\(accuracyJudge.model.spec)", detail: verdict.detail ?? verdict.thought)
                 if judging.judgedAccuracyIsPrimary, let index = scores.firstIndex(where: { $0.metric == "accuracy" }) {
                     var symbolic = scores[index]
@@ -59,7 +57,8 @@ extension BenchmarkRunner {
             let (itrScores, itrVerdicts) = try await interactivity(task: task, transcript: transcript, seed: seed)
             scores += itrScores
             verdicts += itrVerdicts
-            scores += fidelity(task: task, transcript: transcript)
+            scores += SimulatorFidelity.entries(
+                transcript: transcript, kind: kind, reference: task.reference.text, leakThreshold: judging.leakThreshold)
         }
         let result = ConversationResult(
             runID: runID, taskID: task.id, trial: trial, seed: seed, transcript: transcript,
@@ -69,61 +68,21 @@ extension BenchmarkRunner {
         return (task.id, transcript, scores)
     }
 
-    /// Every interactivity judgement, and `itr` as their mean.
+    /// Every interactivity judgement of every judge and repeat, and the ITR entries they give
+    /// (``InteractivityScore``).
     func interactivity(task: BenchmarkTask, transcript: Transcript, seed: Int) async throws -> ([ScoreEntry], [JudgeVerdict]) {
         let judges = [judge] + judging.additionalInteractivityJudges
-        var verdicts: [JudgeVerdict] = []
-        var entries: [ScoreEntry] = []
+        let aggregation = InteractivityScore(judgeMethods: judges.map { "judge:\($0.model.spec)" }, repeats: judging.repeats)
+        var verdicts: [[JudgeVerdict]] = []
         for (j, itrJudge) in judges.enumerated() {
+            var repeats: [JudgeVerdict] = []
             for r in 0..<judging.repeats {
                 let callSeed = r == 0 ? seed : StableHash.derivedSeed(seed, "repeat", String(r))
-                var verdict = try await itrJudge.judge(task: task, transcript: transcript, seed: callSeed)
-                if judges.count > 1 || judging.repeats > 1 { verdict.criterion += ".\(j).\(r)" }
-                verdicts.append(verdict)
-                if judges.count > 1 || judging.repeats > 1 {
-                    entries.append(ScoreEntry(
-                        metric: "itr.\(j).\(r)", value: verdict.score, status: Self.status(verdict.status),
-                        method: "judge:\(itrJudge.model.spec)", detail: verdict.detail))
-                }
+                let verdict = try await itrJudge.judge(task: task, transcript: transcript, seed: callSeed)
+                repeats.append(aggregation.labelled(verdict, judge: j, repetition: r))
             }
+            verdicts.append(repeats)
         }
-        let readable = verdicts.filter { $0.status == .scored }.compactMap(\.score)
-        let method = judges.map { "judge:\($0.model.spec)" }.joined(separator: ",")
-        let itr: ScoreEntry
-        if readable.isEmpty {
-            let failed = verdicts.allSatisfy { $0.status == .failed }
-            itr = ScoreEntry(
-                metric: "itr", value: nil, status: failed ? .failed : .unscored, method: method,
-                detail: verdicts.compactMap(\.detail).first ?? "no readable judge reply")
-        } else {
-            itr = ScoreEntry(
-                metric: "itr", value: readable.reduce(0, +) / Double(readable.count), status: .scored, method: method,
-                detail: verdicts.count == 1 ? verdicts[0].thought : "\(readable.count) of \(verdicts.count) judgements readable")
-        }
-        return ([itr] + entries, verdicts)
-    }
-
-    /// The simulated user's fidelity figures for one conversation.
-    func fidelity(task: BenchmarkTask, transcript: Transcript) -> [ScoreEntry] {
-        let userTurns = transcript.turns.filter { $0.role == .user }
-        let formatErrors = userTurns.isEmpty ? 0 : Double(userTurns.filter(\.call.formatError).count) / Double(userTurns.count)
-        let early = SimulatorFidelity.isEarlyStop(transcript, kind: pack.manifest.kind)
-        let leak = LeakMeasure.measure(userMessages: transcript.userTexts, reference: task.reference.text)
-        return [
-            ScoreEntry(metric: "sim_format_errors", value: formatErrors, status: .scored, method: "json"),
-            ScoreEntry(metric: "sim_early_stop", value: early ? 1 : 0, status: .scored, method: "rule"),
-            ScoreEntry(
-                metric: "sim_leak", value: leak.lcsFraction, status: .scored, method: "lcs",
-                detail: leak.flagged(threshold: judging.leakThreshold) ? "flagged: copied \(leak.longestCommonSubstringChars) characters of the reference" : nil),
-            ScoreEntry(metric: "sim_leak_ngram", value: leak.ngramOverlap, status: .scored, method: "word-8-gram"),
-        ]
-    }
-
-    public static func status(_ status: JudgeStatus) -> ScoreStatus {
-        switch status {
-        case .scored: .scored
-        case .unscored: .unscored
-        case .failed: .failed
-        }
+        return (aggregation.entries(verdicts), verdicts.flatMap { $0 })
     }
 }

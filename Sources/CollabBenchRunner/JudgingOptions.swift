@@ -1,4 +1,5 @@
 import CollabBenchCore
+import CollabBenchScoring
 
 /// The judges a run uses beyond its primary interactivity judge.
 public struct JudgingOptions: Sendable {

@@ -1,4 +1,5 @@
 import CollabBenchCore
+import CollabBenchScoring
 import CollabBenchStore
 import Foundation
 
@@ -56,7 +57,7 @@ public struct Rejudger: Sendable {
                 let verdict = try await judge.judge(task: task, transcript: transcript, seed: seed)
                 verdicts.append(verdict)
                 scores.append(ScoreEntry(
-                    metric: "itr", value: verdict.score, status: BenchmarkRunner.status(verdict.status),
+                    metric: "itr", value: verdict.score, status: ScoreStatus(verdict.status),
                     method: "judge:\(judge.model.spec)", detail: verdict.detail ?? verdict.thought))
                 if let accuracyJudge, pack.manifest.kind == .math, conversation.scores["accuracy_symbolic"] != nil || conversation.scores["accuracy_judged"] != nil {
                     let v = try await accuracyJudge.judge(task: task, transcript: transcript, seed: seed)
@@ -64,7 +65,7 @@ public struct Rejudger: Sendable {
                     let primary = conversation.scores["accuracy_symbolic"] != nil
                     scores.append(ScoreEntry(
                         metric: primary ? "accuracy" : "accuracy_judged", value: v.status == .scored ? v.score : nil,
-                        status: BenchmarkRunner.status(v.status), method: "judge:\(accuracyJudge.model.spec)", detail: v.detail ?? v.thought))
+                        status: ScoreStatus(v.status), method: "judge:\(accuracyJudge.model.spec)", detail: v.detail ?? v.thought))
                 }
             }
             let replaced = Set(scores.map(\.metric))

@@ -2,34 +2,32 @@ import CollabBenchCore
 import Foundation
 
 /// How far a run's numbers can be trusted: unscored judgements and the simulated user's faults,
-/// counted over the conversations that completed.
+/// counted over the conversations that completed (a ``QualityTally`` with the run summary's rules).
 public struct RunQuality: Sendable, Hashable {
+    /// The counts behind every figure here.
+    public private(set) var tally = QualityTally()
+
     /// Conversations scored.
-    public var conversations = 0
-    /// Task metric not scored (unreadable judge or extractor, missing library, …).
-    public var taskMetricUnscored = 0
+    public var conversations: Int { tally.conversations }
+    /// Task metric not scored (unreadable judge or extractor, missing library, …): skipped,
+    /// unscored or failed.
+    public var taskMetricUnscored: Int { tally.taskMetricSkipped + tally.taskMetricNotScored }
     /// ITR unscored (no readable judge reply) or failed.
-    public var interactivityUnscored = 0
+    public var interactivityUnscored: Int { tally.interactivityNotScored }
     /// Sum of per-conversation shares of simulator replies that were not the requested JSON.
-    public var simulatorFormatErrorSum = 0.0
+    public var simulatorFormatErrorSum: Double { tally.simulatorFormatErrorSum }
     /// Conversations the simulated user ended before the agent answered.
-    public var earlyStops = 0
+    public var earlyStops: Int { tally.earlyStops }
     /// Conversations whose simulated user copied more of the reference than the threshold.
-    public var leaksFlagged = 0
+    public var leaksFlagged: Int { tally.leaksFlagged }
 
     /// Creates an empty tally.
     public init() {}
 
-    /// Adds one conversation's scores.
+    /// Adds one conversation's scores; a conversation without scores (it failed) is not counted.
     public mutating func add(_ scores: [ScoreEntry], taskMetric: String) {
         guard !scores.isEmpty else { return }
-        conversations += 1
-        let byName = Dictionary(scores.map { ($0.metric, $0) }, uniquingKeysWith: { a, _ in a })
-        if let t = byName[taskMetric], t.status != .scored { taskMetricUnscored += 1 }
-        if let i = byName["itr"], i.status != .scored { interactivityUnscored += 1 }
-        simulatorFormatErrorSum += byName["sim_format_errors"]?.value ?? 0
-        if byName["sim_early_stop"]?.value == 1 { earlyStops += 1 }
-        if byName["sim_leak"]?.detail?.hasPrefix("flagged") == true { leaksFlagged += 1 }
+        tally.add(scores, taskMetric: taskMetric)
     }
 
     /// One line for people.

@@ -1,6 +1,7 @@
 import CollabBenchScoring
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct ArtifactExtractorTests {
     @Test func finalAnswerIsTheNewestBoxed() {
         let texts = ["Maybe \\boxed{3}?", "Let me fix that: \\boxed{\\frac{1}{2}}", "Glad to help!"]
@@ -18,7 +19,7 @@ struct ArtifactExtractorTests {
     }
 
     @Test func unclosedFenceRunsToTheEnd() {
-        #expect(ArtifactExtractor.fencedBlocks(in: "```py\nx = 1\ny = 2").map(\.code) == ["x = 1\ny = 2"])
+        #expect(CodeFence.blocks(in: "```py\nx = 1\ny = 2").map(\.code) == ["x = 1\ny = 2"])
     }
 
     @Test func assemblyAddsThePromptWhenTheEntryPointIsMissingAndDropsMain() {

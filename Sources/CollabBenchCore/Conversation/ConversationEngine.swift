@@ -106,7 +106,8 @@ public struct ConversationEngine: Sendable {
 
     /// Errors that would fail every conversation alike (cancellation, a refused API key) stop the
     /// whole run instead of being recorded conversation by conversation.
-    static func rethrowIfRunWide(_ error: any Error) throws {
+    /// - Throws: `error` itself when it is one of those.
+    public static func rethrowIfRunWide(_ error: any Error) throws {
         if error is CancellationError { throw error }
         if let e = error as? CollabBenchError, e.code == .modelAuthentication { throw e }
     }

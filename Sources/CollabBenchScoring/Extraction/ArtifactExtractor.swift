@@ -2,7 +2,9 @@ import Foundation
 import CollabBenchMetrics
 
 /// Deterministic extraction of the final artefact from the agent's messages: the last
-/// `\boxed{}` answer, the last fenced code block, or the last full document.
+/// `\boxed{}` answer, the last fenced code block, or the last full document. Fences are read by
+/// ``CodeFence`` and `__main__` blocks removed by ``MainBlockStripper``; the LLM extraction is
+/// ``ArtifactLLMExtractor``.
 public enum ArtifactExtractor {
     /// The last `\boxed{}` answer the agent gave, searching its messages from the newest.
     public static func finalAnswer(assistantTexts: [String]) -> String? {
@@ -16,18 +18,18 @@ public enum ArtifactExtractor {
     /// searching from the newest message.
     public static func finalCode(assistantTexts: [String]) -> String? {
         for text in assistantTexts.reversed() {
-            let blocks = fencedBlocks(in: text)
+            let blocks = CodeFence.blocks(in: text)
             if let python = blocks.last(where: { $0.language == "python" || $0.language == "py" }) { return python.code }
             if let any = blocks.last(where: { $0.language.isEmpty }) { return any.code }
         }
         return nil
     }
 
-    /// The program to test: `code` without any `if __name__ == "__main__":` block, completed with
-    /// the task's code prompt when it lacks the entry point, or with the prompt's imports when it
-    /// lacks some of them.
+    /// The program to test: `code` without any `if __name__ == "__main__":` block and without
+    /// trailing blank lines (``MainBlockStripper``), completed with the task's code prompt when it
+    /// lacks the entry point, or with the prompt's imports when it lacks some of them.
     public static func assembleProgram(code: String, codePrompt: String?, entryPoint: String?) -> String {
-        let body = dropMainBlock(code)
+        let body = MainBlockStripper.strip(code)
         guard let codePrompt, !codePrompt.isEmpty else { return body }
         if let entryPoint, !body.contains("def \(entryPoint)(") {
             return codePrompt + "\n" + body
@@ -46,56 +48,5 @@ public enum ArtifactExtractor {
         let nonEmpty = assistantTexts.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         guard let longest = nonEmpty.map({ $0.unicodeScalars.count }).max() else { return nil }
         return nonEmpty.last { $0.unicodeScalars.count * 2 >= longest }
-    }
-
-    /// A fenced code block.
-    public struct FencedBlock: Sendable, Hashable {
-        /// The info string's first word, lower-cased (`python`, or empty).
-        public var language: String
-        /// The code between the fences.
-        public var code: String
-    }
-
-    /// Every complete fenced block in `text`, in order. An unclosed final fence runs to the end.
-    public static func fencedBlocks(in text: String) -> [FencedBlock] {
-        var blocks: [FencedBlock] = []
-        var current: (language: String, lines: [Substring])?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("```") {
-                if let open = current {
-                    blocks.append(FencedBlock(language: open.language, code: open.lines.joined(separator: "\n")))
-                    current = nil
-                } else {
-                    let info = trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces)
-                    current = (String(info.split(separator: " ").first ?? "").lowercased(), [])
-                }
-            } else if current != nil {
-                current!.lines.append(line)
-            }
-        }
-        if let open = current, !open.lines.isEmpty {
-            blocks.append(FencedBlock(language: open.language, code: open.lines.joined(separator: "\n")))
-        }
-        return blocks
-    }
-
-    /// `code` without a top-level `if __name__ == "__main__":` block.
-    public static func dropMainBlock(_ code: String) -> String {
-        var out: [Substring] = []
-        var skipping = false
-        for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
-            let isTopLevel = !(line.first?.isWhitespace ?? true)
-            if skipping {
-                if isTopLevel { skipping = false } else { continue }
-            }
-            let compact = line.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "'", with: "\"")
-            if isTopLevel && compact.hasPrefix("if__name__==\"__main__\":") {
-                skipping = true
-                continue
-            }
-            out.append(line)
-        }
-        return out.joined(separator: "\n")
     }
 }

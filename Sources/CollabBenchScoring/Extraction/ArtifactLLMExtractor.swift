@@ -1,3 +1,4 @@
+import CollabBenchCore
 import Foundation
 
 /// The paper's LLM extraction of the final document or program: after the conversation, the judge
@@ -9,7 +10,7 @@ import Foundation
 ///   BLEU sees). The quirk is applied as the paper applies it, by instruction; nothing is
 ///   post-processed beyond unwrapping a Markdown fence around the whole artefact.
 /// - ``Mode/faithful`` (the default) tells the model to copy code and text verbatim, drops any
-///   `if __name__ == "__main__":` block itself, and checks the result against the assistant's own
+///   `if __name__ == "__main__":` block itself (``MainBlockStripper``), and checks the result against the assistant's own
 ///   code blocks: when the extracted program differs from one of them only by quote style, that
 ///   block is used verbatim; otherwise each line that differs from an assistant code line only by
 ///   quote style is put back as the assistant wrote it (see ``QuoteRestoration``).
@@ -187,12 +188,12 @@ public struct ArtifactLLMExtractor: Sendable {
                 continue
             }
             calls.append(call)
-            var artifact = Self.unwrapFence(parsed.artifact)
+            var artifact = CodeFence.unwrapped(parsed.artifact)
             guard kind == .code, mode == .faithful else {
                 return record(artifact, .scored, thought: parsed.thought, calls: calls)
             }
-            artifact = Self.dropMainBlock(artifact)
-            let blocks = assistantTexts.flatMap(Self.fencedBlocks(in:)).map(Self.dropMainBlock)
+            artifact = MainBlockStripper.strip(artifact)
+            let blocks = assistantTexts.flatMap { CodeFence.blocks(in: $0) }.map { MainBlockStripper.strip($0.code) }
             let (restored, restoration) = Self.restoreQuotes(in: artifact, assistantBlocks: blocks)
             let detail: String? =
                 switch restoration {
@@ -203,176 +204,5 @@ public struct ArtifactLLMExtractor: Sendable {
             return record(restored, .scored, thought: parsed.thought, calls: calls, restoration: restoration, detail: detail)
         }
         return record(nil, .unscored, calls: calls, detail: "no readable final_artifact in \(calls.count) extractor replies")
-    }
-}
-
-// MARK: - Reading replies
-
-extension ArtifactLLMExtractor {
-    /// Reads the artefact from a reply: a JSON object anywhere in the text with a string field
-    /// `final_artifact` (or `artifact`, `final_document`, `final_program`, `final_code`). JSON
-    /// whose strings hold raw line breaks or invalid escapes (`\d` in a regex) is repaired first.
-    /// Returns nil when no such field can be read.
-    public static func parseReply(_ raw: String) -> (artifact: String, thought: String?)? {
-        let keys = ["final_artifact", "artifact", "final_document", "final_program", "final_code"]
-        for text in [raw, repairJSONStrings(raw)] {
-            guard let object = JSONValue.firstObject(in: text) else { continue }
-            for key in keys {
-                if let value = object[key]?.stringValue { return (value, object["thought"]?.stringValue) }
-            }
-        }
-        return nil
-    }
-
-    /// `raw` with raw control characters inside JSON strings escaped and backslashes that start no
-    /// valid JSON escape doubled, the two ways models most often break JSON that holds code.
-    static func repairJSONStrings(_ raw: String) -> String {
-        var out: [UInt8] = []
-        let bytes = Array(raw.utf8)
-        out.reserveCapacity(bytes.count + 16)
-        var inString = false
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if !inString {
-                if b == UInt8(ascii: "\"") { inString = true }
-                out.append(b)
-            } else if b == UInt8(ascii: "\\") {
-                let next = i + 1 < bytes.count ? bytes[i + 1] : 0
-                if "\"\\/bfnrtu".utf8.contains(next) {
-                    out.append(b)
-                    out.append(next)
-                    i += 1
-                } else {
-                    out.append(contentsOf: "\\\\".utf8)
-                }
-            } else if b == UInt8(ascii: "\"") {
-                inString = false
-                out.append(b)
-            } else if b < 0x20 {
-                switch b {
-                case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
-                case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
-                case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(hex[Int(b >> 4)])
-                    out.append(hex[Int(b & 0xF)])
-                }
-            } else {
-                out.append(b)
-            }
-            i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The inside of a Markdown fence when the whole artefact is one fenced block, else the text.
-    static func unwrapFence(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.hasPrefix("```"), trimmed.hasSuffix("```"), trimmed.count >= 6 else { return text }
-        var lines = trimmed.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 2 else { return text }
-        lines.removeFirst()
-        lines.removeLast()
-        if lines.contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("```") }) { return text }
-        return lines.joined(separator: "\n")
-    }
-}
-
-// MARK: - Code checks (faithful mode)
-
-extension ArtifactLLMExtractor {
-    /// Every fenced block's code in `text`, in order; an unclosed final fence runs to the end.
-    static func fencedBlocks(in text: String) -> [String] {
-        var blocks: [String] = []
-        var current: [Substring]?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") {
-                if let open = current {
-                    blocks.append(open.joined(separator: "\n"))
-                    current = nil
-                } else {
-                    current = []
-                }
-            } else if current != nil {
-                current!.append(line)
-            }
-        }
-        if let open = current, !open.isEmpty { blocks.append(open.joined(separator: "\n")) }
-        return blocks
-    }
-
-    /// `code` without a top-level `if __name__ == "__main__":` block (any spacing, either quote).
-    public static func dropMainBlock(_ code: String) -> String {
-        var out: [Substring] = []
-        var skipping = false
-        for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
-            let topLevel = !(line.first?.isWhitespace ?? true)
-            if skipping {
-                if topLevel { skipping = false } else { continue }
-            }
-            if topLevel {
-                let compact = String(line.unicodeScalars.filter { $0 != " " && $0 != "\t" }.map { $0 == "'" ? "\"" : Character($0) })
-                if compact.hasPrefix("if__name__==\"__main__\":") || compact.hasPrefix("if\"__main__\"==__name__:") {
-                    skipping = true
-                    continue
-                }
-            }
-            out.append(line)
-        }
-        while let last = out.last, last.trimmingCharacters(in: .whitespaces).isEmpty { out.removeLast() }
-        return out.joined(separator: "\n")
-    }
-
-    /// Undoes quote-style rewriting of `artifact` using the assistant's own code blocks.
-    ///
-    /// Lines are compared with trailing whitespace removed and leading/trailing blank lines ignored.
-    /// 1. If the artefact equals a block, nothing changes.
-    /// 2. Else, if it equals a block once every `"` is read as `'`, the newest such block is returned.
-    /// 3. Else every artefact line that is in no block as written, but equals a block line once
-    ///    quotes are folded, is replaced by that line (the newest block's, when several match).
-    public static func restoreQuotes(in artifact: String, assistantBlocks: [String]) -> (String, QuoteRestoration) {
-        guard artifact.contains("'") || artifact.contains("\"") else { return (artifact, .none) }
-        let target = normalizedLines(artifact)
-        let blocks = assistantBlocks.map(normalizedLines)
-        if blocks.contains(target) { return (artifact, .none) }
-        let foldedTarget = target.map(foldQuotes)
-        for (index, block) in blocks.enumerated().reversed() where block.map(foldQuotes) == foldedTarget {
-            return (blocks[index].joined(separator: "\n"), .verbatimBlock)
-        }
-        var verbatim = Set<String>()
-        var byFolded: [String: String] = [:]
-        for block in blocks {  // oldest first, so the newest block's line wins
-            for line in block where line.contains("'") || line.contains("\"") {
-                verbatim.insert(line)
-                byFolded[foldQuotes(line)] = line
-            }
-        }
-        var restored = 0
-        let lines = target.map { line -> String in
-            guard line.contains("'") || line.contains("\""), !verbatim.contains(line),
-                let original = byFolded[foldQuotes(line)], original != line
-            else { return line }
-            restored += 1
-            return original
-        }
-        return restored == 0 ? (artifact, .none) : (lines.joined(separator: "\n"), .lines(restored))
-    }
-
-    private static func normalizedLines(_ text: String) -> [String] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            var s = Substring(line)
-            while let last = s.last, last == " " || last == "\t" || last == "\r" { s = s.dropLast() }
-            return String(s)
-        }
-        while let first = lines.first, first.isEmpty { lines.removeFirst() }
-        while let last = lines.last, last.isEmpty { lines.removeLast() }
-        return lines
-    }
-
-    private static func foldQuotes(_ line: String) -> String {
-        String(String.UnicodeScalarView(line.unicodeScalars.map { $0 == "\"" ? "'" : $0 }))
     }
 }

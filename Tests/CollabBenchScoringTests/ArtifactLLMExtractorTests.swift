@@ -1,8 +1,10 @@
 import CollabBenchCore
+import CollabBenchScoring
 import CollabBenchTestSupport
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct ArtifactLLMExtractorTests {
     static func turn(_ role: ChatRole, _ text: String) -> Turn {
         Turn(role: role, text: text, call: CallRecord(model: role == .user ? "sim" : "agent", rawReply: text))
@@ -152,6 +154,6 @@ struct ArtifactLLMExtractorTests {
 
     @Test func dropMainBlockHandlesEitherQuoteAndKeepsLaterCode() {
         let code = "def f():\n    pass\nif __name__==\"__main__\":\n    f()\n\n    f()\nx = 1"
-        #expect(ArtifactLLMExtractor.dropMainBlock(code) == "def f():\n    pass\nx = 1")
+        #expect(MainBlockStripper.strip(code) == "def f():\n    pass\nx = 1")
     }
 }

@@ -1,9 +1,12 @@
-/// Checks of the simulated user's behaviour that need only the transcript.
+import CollabBenchCore
+import Foundation
+
+/// Checks of the simulated user's behaviour that need only the transcript, and the fidelity score
+/// entries of a conversation (``entries(transcript:kind:reference:leakThreshold:)``).
 ///
-/// It lives in CollabBenchCore, beside ``Transcript``, because it needs ``ChatRole`` and
-/// ``TaskKind`` and nothing else; CollabBenchMetrics (dependency-free) holds the text kernel for
-/// the other fidelity check, `LeakMeasure`. The module graph stays acyclic: Core and Metrics do not
-/// depend on each other, and the runner uses both.
+/// It lives in CollabBenchScoring, beside the scorer, so the early-stop rule reads code blocks
+/// with the extractor's own fence reader (``CodeFence``); CollabBenchMetrics (dependency-free)
+/// holds the text kernel for the leak check, `LeakMeasure`.
 public enum SimulatorFidelity {
     /// Words an assistant message must have to count as a document draft (documents task).
     public static let minimumDraftWords = 100
@@ -16,8 +19,8 @@ public enum SimulatorFidelity {
     ///   stop; one that ran out of exchanges or that the agent ended is not.
     /// - It is an early stop when no assistant message holds an answer or artefact:
     ///   - math: no assistant message contains `\boxed` (or `\fbox`);
-    ///   - code: no assistant message contains a fenced code block (a line starting with three
-    ///     backticks followed by at least one non-blank line);
+    ///   - code: no assistant message contains a fenced code block with at least one non-blank
+    ///     line (``CodeFence/containsCode(_:)``);
     ///   - docs: no assistant message has at least ``minimumDraftWords`` words (whitespace-separated).
     /// - Parameters:
     ///   - turns: The conversation's messages with roles, in order (system messages are ignored).
@@ -41,22 +44,9 @@ public enum SimulatorFidelity {
     public static func holdsAnswer(_ text: String, kind: TaskKind) -> Bool {
         switch kind {
         case .math: text.contains("\\boxed") || text.contains("\\fbox")
-        case .code: hasFencedBlock(text)
+        case .code: CodeFence.containsCode(text)
         case .docs: wordCount(text, atLeast: minimumDraftWords)
         }
-    }
-
-    private static func hasFencedBlock(_ text: String) -> Bool {
-        var inFence = false
-        for line in text.split(separator: "\n") {
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            if trimmed.hasPrefix("```") {
-                inFence.toggle()
-            } else if inFence, trimmed.contains(where: { !$0.isWhitespace }) {
-                return true
-            }
-        }
-        return false
     }
 
     private static func wordCount(_ text: String, atLeast limit: Int) -> Bool {
