@@ -19,14 +19,36 @@ extension ResultStore {
     /// reply of the store at `path` into this one, skipping what is already here: a conversation is
     /// identified by its run, task and trial, so merging shards of one run, or the same store twice,
     /// adds no duplicates. Runs whose conversations are then all present are marked completed.
-    /// - Throws: ``CollabBenchError`` (`.storeError`) naming the file; nothing is written then.
+    ///
+    /// The source is opened read-only (``OpenMode/readOnly``): it is never migrated or written, and
+    /// a source of an older schema is read through a migrated temporary copy.
+    /// - Throws: ``CollabBenchError`` (`.storeError`) naming the file (also when it is this store
+    ///   itself, or not a CollabBench store); nothing is written then.
     public func merge(from path: String) throws -> MergeReport {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CollabBenchError(.storeError, "cannot merge \(path): no such file")
         }
-        // Bring the source to the current schema first (a no-op when it already is).
-        _ = try ResultStore(path: path)
-        return try writeWithoutTransaction { db in
+        if Self.sameFile(path, self.path) {
+            throw CollabBenchError(.storeError, "cannot merge \(path) into itself: the source and the destination are the same store")
+        }
+        let source = try ResultStore(path: path, mode: .readOnly)
+        return try withExtendedLifetime(source) { try merge(attaching: source.readablePath) }
+    }
+
+    /// Whether `a` and `b` name the same file (same device and inode; the same path when one
+    /// does not exist).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat()
+        var sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else {
+            return URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
+        }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    /// Merges the CollabBench store file at `path` (already checked, at the current schema).
+    private func merge(attaching path: String) throws -> MergeReport {
+        try writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS src", arguments: [path])
             defer { try? db.execute(sql: "DETACH DATABASE src") }
             var report = MergeReport(runsAdded: 0, conversationsAdded: 0, conversationsSkipped: 0, cacheEntriesAdded: 0)

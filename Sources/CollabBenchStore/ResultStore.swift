@@ -10,32 +10,23 @@ public final class ResultStore: Sendable {
     let pool: DatabasePool
     /// The database file.
     public let path: String
+    /// The migrated temporary copy read instead of an older store opened read-only (kept alive
+    /// as long as the store).
+    let workingCopy: TemporaryStoreCopy?
 
-    /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
+    /// The file SQLite reads: ``path``, or the migrated copy of an older store opened read-only.
+    var readablePath: String { workingCopy?.path ?? path }
+
+    /// Opens the store at `path`: for `.readWrite` (the default) creating it if needed and
+    /// migrating it to the current schema; for `.readOnly` changing nothing (see
+    /// ``OpenMode``). Either way an existing file that is not a CollabBench store, is from a newer
+    /// version, or fails SQLite's quick check is refused and left untouched.
     /// - Throws: ``CollabBenchError`` (`.storeError`) naming the path and the cause.
-    public init(path: String) throws {
+    public init(path: String, mode: OpenMode = .readWrite) throws {
         self.path = path
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-                throw CollabBenchError(.storeError, "cannot open database \(path): folder \(dir) does not exist")
-            }
-        }
-        do {
-            var configuration = Configuration()
-            configuration.foreignKeysEnabled = true
-            configuration.busyMode = .timeout(30)
-            // WAL with synchronous=NORMAL: a commit survives a crash or kill -9 of the process (only
-            // a power loss can roll back the last commits) and costs no fsync per conversation.
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try StoreSchema.migrator.migrate(pool)
-        } catch let error as DatabaseError {
-            throw CollabBenchError(.storeError, "cannot open database \(path): \(error.message ?? error.description)")
-        } catch {
-            throw CollabBenchError(.storeError, "cannot open database \(path): \(error)")
-        }
+        let opened = try StoreOpener.open(path: path, mode: mode)
+        pool = opened.pool
+        workingCopy = opened.copy
     }
 
     /// The schema version recorded in the store.

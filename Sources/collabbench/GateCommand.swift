@@ -108,7 +108,7 @@ struct GateArguments: ParsableArguments {
     func evaluate() throws -> Bool {
         let allowances = try maxDrop.map(GateAllowance.init(parsing:))
         guard FileManager.default.fileExists(atPath: db) else { throw GateError("no database at \(db)") }
-        let store = try ResultStore(path: db)
+        let store = try ResultStore(path: db, mode: .readOnly)
         let baselineRuns = try store.resolveRuns(baseline)
         guard !baselineRuns.isEmpty else { throw GateError("no run or tag '\(TerminalText.sanitize(baseline))' in \(db)") }
         var candidateRuns: [RunRecord] = []
@@ -128,10 +128,20 @@ struct GateArguments: ParsableArguments {
     }
 
     private func write(_ text: String, to path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw GateError("cannot write \(path): it is a folder, not a file")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            throw GateError("cannot write \(path): folder \(folder) does not exist")
+        }
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw GateError("cannot write \(path): \(error.localizedDescription)")
+            let cause = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0 : nil }
+            let reason = cause.map { String(cString: strerror(Int32($0.code))) } ?? "the file cannot be written"
+            throw GateError("cannot write \(path): \(reason)")
         }
     }
 }

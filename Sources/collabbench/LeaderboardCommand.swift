@@ -32,6 +32,13 @@ struct LeaderboardCommand: AsyncParsableCommand {
         try await reportingErrors {
             let store = try ReportStore.open(db)
             let report = try Leaderboard.build(store: store, options: statistics.leaderboardOptions(pack: pack))
+            if let pack, report.boards.isEmpty {
+                let packs = Set(try store.runs().map(\.packName))
+                if !packs.contains(pack) {
+                    let known = packs.isEmpty ? "it holds no runs yet" : "its packs: \(packs.sorted().map(TerminalText.sanitize).joined(separator: ", "))"
+                    throw CollabBenchError(.invalidArgument, "no run of pack '\(TerminalText.sanitize(pack))' in \(db) (\(known))")
+                }
+            }
             print(json ? try LeaderboardRenderer.json(report.rows) : LeaderboardRenderer.text(report), terminator: "")
         }
     }
@@ -60,12 +67,12 @@ struct StatisticsOptions: ParsableArguments {
 
 /// Opening stores and naming runs for the report commands.
 enum ReportStore {
-    /// The existing store at `path` (never creates one).
-    static func open(_ path: String) throws -> ResultStore {
+    /// The existing store at `path` (never creates one), read-only unless `mode` says otherwise.
+    static func open(_ path: String, mode: ResultStore.OpenMode = .readOnly) throws -> ResultStore {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path) (run 'collabbench run ... --db \(path)' first)")
         }
-        return try ResultStore(path: path)
+        return try ResultStore(path: path, mode: mode)
     }
 
     /// The one run `key` names: a run id or name, else a tag on exactly one run.

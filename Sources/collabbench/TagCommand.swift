@@ -41,7 +41,7 @@ struct TagCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try ReportStore.open(db)
+            let store = try ReportStore.open(db, mode: list ? .readOnly : .readWrite)
             let s = TerminalText.sanitize
             if list {
                 let tags = try store.tags()
