@@ -58,7 +58,6 @@ enum CLIError {
         switch error.code {
         case .configurationChanged: "use another --name or --force-new"
         case .cacheMiss: "run with --cache read-write to fill the cache"
-        case .invalidArgument where error.setting == "budgetUSD": "prices come from --pricing <file>"
         default: nil
         }
     }
