@@ -39,7 +39,8 @@ struct QualityTallyTests {
                 Self.entry("sim_format_errors", 0.5), Self.entry("sim_early_stop", 1),
                 Self.entry("sim_leak", 0.9, detail: "flagged: copied 80 characters of the reference"),
             ], taskMetric: "bleu")
-        tally.add([Self.entry("sim_format_errors", 0.25), Self.entry("sim_early_stop", 0), Self.entry("sim_leak", 0.1)], taskMetric: "bleu")
+        tally.add(
+            [Self.entry("sim_format_errors", 0.25), Self.entry("sim_early_stop", 0), Self.entry("sim_leak", 0.1)], taskMetric: "bleu")
         tally.add([Self.entry("sim_leak", 0.9, detail: "copied a lot, flagged")], taskMetric: "bleu")
         #expect(tally.conversations == 3)
         #expect(tally.simulatorFormatErrorSum == 0.75)
@@ -57,9 +58,14 @@ struct QualityTallyTests {
     /// `flagged`; that is exactly what the flag reads, so old and new entries count alike.
     @Test func theLeakFlagIsReadFromTheStoredDetail() {
         let written = ScoreEntry.flagged(.leak, value: 0.6, method: "lcs", note: "copied 12 characters of the reference")
-        #expect(written == ScoreEntry(metric: "sim_leak", value: 0.6, status: .scored, method: "lcs", detail: "flagged: copied 12 characters of the reference"))
+        #expect(
+            written
+                == ScoreEntry(
+                    metric: "sim_leak", value: 0.6, status: .scored, method: "lcs", detail: "flagged: copied 12 characters of the reference"
+                ))
         #expect(written.flag == .leak)
-        let stored = ScoreEntry(metric: "sim_leak", value: 0.6, status: .scored, method: "lcs", detail: "flagged: copied 12 characters of the reference")
+        let stored = ScoreEntry(
+            metric: "sim_leak", value: 0.6, status: .scored, method: "lcs", detail: "flagged: copied 12 characters of the reference")
         #expect(stored.flag == .leak)
         #expect(ScoreEntry(metric: "sim_leak", value: 0.1, status: .scored, method: "lcs").flag == nil)
         #expect(ScoreEntry(metric: "sim_leak", value: 0.1, status: .scored, method: "lcs", detail: "not flagged").flag == nil)

@@ -6,7 +6,9 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct InteractivityScoreTests {
     static func verdict(_ status: JudgeStatus, _ score: Double? = nil, thought: String? = nil, detail: String? = nil) -> JudgeVerdict {
-        JudgeVerdict(criterion: "interactivity", status: status, score: status == .scored ? score : nil, thought: thought, calls: [], promptHash: "h", detail: detail)
+        JudgeVerdict(
+            criterion: "interactivity", status: status, score: status == .scored ? score : nil, thought: thought, calls: [],
+            promptHash: "h", detail: detail)
     }
 
     @Test func oneJudgeOnceIsItsVerdict() {
@@ -27,7 +29,8 @@ struct InteractivityScoreTests {
         ]
         #expect(
             score.entries(grid) == [
-                ScoreEntry(metric: "itr", value: 0, status: .scored, method: "judge:openai/a,judge:openai/b", detail: "2 of 4 judgements readable"),
+                ScoreEntry(
+                    metric: "itr", value: 0, status: .scored, method: "judge:openai/a,judge:openai/b", detail: "2 of 4 judgements readable"),
                 ScoreEntry(metric: "itr.0.0", value: 1, status: .scored, method: "judge:openai/a"),
                 ScoreEntry(metric: "itr.0.1", value: nil, status: .unscored, method: "judge:openai/a", detail: "no readable reply"),
                 ScoreEntry(metric: "itr.1.0", value: -1, status: .scored, method: "judge:openai/b"),
@@ -41,7 +44,8 @@ struct InteractivityScoreTests {
         let unscored = one.entries([[Self.verdict(.failed, detail: "down"), Self.verdict(.unscored)]])[0]
         #expect(unscored == ScoreEntry(metric: "itr", value: nil, status: .unscored, method: "judge:openai/j", detail: "down"))
         let failed = one.entries([[Self.verdict(.failed), Self.verdict(.failed)]])[0]
-        #expect(failed == ScoreEntry(metric: "itr", value: nil, status: .failed, method: "judge:openai/j", detail: "no readable judge reply"))
+        #expect(
+            failed == ScoreEntry(metric: "itr", value: nil, status: .failed, method: "judge:openai/j", detail: "no readable judge reply"))
     }
 
     /// Over many generated grids the entries equal what `BenchmarkRunner.interactivity` computed
@@ -86,7 +90,9 @@ struct InteractivityScoreTests {
                         case .unscored: .unscored
                         case .failed: .failed
                         }
-                    entries.append(ScoreEntry(metric: "itr.\(j).\(r)", value: verdict.score, status: status, method: methods[j], detail: verdict.detail))
+                    entries.append(
+                        ScoreEntry(
+                            metric: "itr.\(j).\(r)", value: verdict.score, status: status, method: methods[j], detail: verdict.detail))
                 }
             }
         }

@@ -8,7 +8,9 @@ struct MainBlockStripperTests {
     @Test func dropsTheBlockAndKeepsTheCodeAroundIt() {
         let code = "def f():\n    pass\n\nif __name__ == '__main__':\n    f()\n\n    f()\nx = 1"
         #expect(MainBlockStripper.strip(code) == "def f():\n    pass\n\nx = 1")
-        #expect(MainBlockStripper.strip("def f():\n    pass\nif __name__==\"__main__\":\n    f()\n\n    f()\nx = 1") == "def f():\n    pass\nx = 1")
+        #expect(
+            MainBlockStripper.strip("def f():\n    pass\nif __name__==\"__main__\":\n    f()\n\n    f()\nx = 1")
+                == "def f():\n    pass\nx = 1")
     }
 
     @Test func onlyATopLevelHeaderStartsABlock() {

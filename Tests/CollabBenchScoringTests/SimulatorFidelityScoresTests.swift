@@ -11,7 +11,8 @@ struct SimulatorFidelityScoresTests {
     static func transcript(user: [String], formatErrors: Set<Int> = [], assistant: String, endReason: EndReason) -> Transcript {
         var turns: [Turn] = []
         for (i, text) in user.enumerated() {
-            turns.append(Turn(role: .user, text: text, call: CallRecord(model: "sim", rawReply: text, formatError: formatErrors.contains(i))))
+            turns.append(
+                Turn(role: .user, text: text, call: CallRecord(model: "sim", rawReply: text, formatError: formatErrors.contains(i))))
             turns.append(Turn(role: .assistant, text: assistant, call: CallRecord(model: "agent", rawReply: assistant)))
         }
         return Transcript(turns: turns, endReason: endReason)
@@ -19,13 +20,18 @@ struct SimulatorFidelityScoresTests {
 
     @Test func aCopyingUserIsFlaggedAsALeak() {
         let t = Self.transcript(
-            user: ["write this: " + Self.reference, "thx [[TERMINATE CHAT]]"], formatErrors: [1], assistant: "Which topic?", endReason: .userTerminated)
+            user: ["write this: " + Self.reference, "thx [[TERMINATE CHAT]]"], formatErrors: [1], assistant: "Which topic?",
+            endReason: .userTerminated)
         let entries = SimulatorFidelity.entries(transcript: t, kind: .docs, reference: Self.reference, leakThreshold: 0.3)
         #expect(entries.map(\.metric) == ["sim_format_errors", "sim_early_stop", "sim_leak", "sim_leak_ngram"])
         #expect(entries[0] == ScoreEntry(metric: "sim_format_errors", value: 0.5, status: .scored, method: "json"))
         #expect(entries[1] == ScoreEntry(metric: "sim_early_stop", value: 1, status: .scored, method: "rule"))
         let chars = Self.reference.count
-        #expect(entries[2] == ScoreEntry(metric: "sim_leak", value: 1, status: .scored, method: "lcs", detail: "flagged: copied \(chars) characters of the reference"))
+        #expect(
+            entries[2]
+                == ScoreEntry(
+                    metric: "sim_leak", value: 1, status: .scored, method: "lcs",
+                    detail: "flagged: copied \(chars) characters of the reference"))
         #expect(entries[2].flag == .leak)
         #expect(entries[3].metric == "sim_leak_ngram" && entries[3].value == 1)
         #expect(entries.allSatisfy { $0.metric == "sim_leak" || $0.flag == nil })
@@ -44,7 +50,10 @@ struct SimulatorFidelityScoresTests {
     @Test func equalsTheRunnersFormerFidelity() {
         var random = SplitMix(seed: 3)
         let words = Self.reference.split(separator: " ").map(String.init)
-        let replies = ["Which one?", "```python\ndef f():\n    return 1\n```", "\\boxed{7}", Array(repeating: "word", count: 120).joined(separator: " ")]
+        let replies = [
+            "Which one?", "```python\ndef f():\n    return 1\n```", "\\boxed{7}",
+            Array(repeating: "word", count: 120).joined(separator: " "),
+        ]
         let ends: [EndReason] = [.userTerminated, .maxExchanges, .agentTerminated]
         for _ in 0..<200 {
             let users = (0..<Int(random.next() % 4)).map { _ -> String in
@@ -74,7 +83,8 @@ struct SimulatorFidelityScoresTests {
             ScoreEntry(metric: "sim_early_stop", value: early ? 1 : 0, status: .scored, method: "rule"),
             ScoreEntry(
                 metric: "sim_leak", value: leak.lcsFraction, status: .scored, method: "lcs",
-                detail: leak.flagged(threshold: leakThreshold) ? "flagged: copied \(leak.longestCommonSubstringChars) characters of the reference" : nil),
+                detail: leak.flagged(threshold: leakThreshold)
+                    ? "flagged: copied \(leak.longestCommonSubstringChars) characters of the reference" : nil),
             ScoreEntry(metric: "sim_leak_ngram", value: leak.ngramOverlap, status: .scored, method: "word-8-gram"),
         ]
     }

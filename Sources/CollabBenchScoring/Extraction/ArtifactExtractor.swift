@@ -1,5 +1,5 @@
-import Foundation
 import CollabBenchMetrics
+import Foundation
 
 /// Deterministic extraction of the final artefact from the agent's messages: the last
 /// `\boxed{}` answer, the last fenced code block, or the last full document. Fences are read by

@@ -36,13 +36,15 @@ public enum MainBlockStripper {
 
     /// Whether `line` is an `if __name__ == "__main__":` header (either order, any spacing, either quote).
     static func isHeader(_ line: Substring) -> Bool {
-        let compact = String(String.UnicodeScalarView(line.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
-            switch scalar {
-            case " ", "\t": nil
-            case "'": "\""
-            default: scalar
-            }
-        }))
+        let compact = String(
+            String.UnicodeScalarView(
+                line.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+                    switch scalar {
+                    case " ", "\t": nil
+                    case "'": "\""
+                    default: scalar
+                    }
+                }))
         return compact.hasPrefix("if__name__==\"__main__\":") || compact.hasPrefix("if\"__main__\"==__name__:")
     }
 }

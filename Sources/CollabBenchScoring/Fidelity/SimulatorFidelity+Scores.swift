@@ -21,7 +21,8 @@ extension SimulatorFidelity {
         let leakEntry =
             leak.flagged(threshold: leakThreshold)
             ? ScoreEntry.flagged(
-                .leak, value: leak.lcsFraction, method: "lcs", note: "copied \(leak.longestCommonSubstringChars) characters of the reference")
+                .leak, value: leak.lcsFraction, method: "lcs",
+                note: "copied \(leak.longestCommonSubstringChars) characters of the reference")
             : ScoreEntry(metric: ScoreFlag.leak.metric, value: leak.lcsFraction, status: .scored, method: "lcs")
         return [
             ScoreEntry(metric: "sim_format_errors", value: formatErrors, status: .scored, method: "json"),

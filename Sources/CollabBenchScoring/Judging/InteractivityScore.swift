@@ -53,9 +53,10 @@ public struct InteractivityScore: Sendable, Hashable {
         if storesEachJudgement {
             for (j, row) in verdicts.enumerated() {
                 for (r, verdict) in row.enumerated() {
-                    each.append(ScoreEntry(
-                        metric: "itr.\(j).\(r)", value: verdict.score, status: ScoreStatus(verdict.status),
-                        method: j < judgeMethods.count ? judgeMethods[j] : "", detail: verdict.detail))
+                    each.append(
+                        ScoreEntry(
+                            metric: "itr.\(j).\(r)", value: verdict.score, status: ScoreStatus(verdict.status),
+                            method: j < judgeMethods.count ? judgeMethods[j] : "", detail: verdict.detail))
                 }
             }
         }
