@@ -40,6 +40,9 @@ let package = Package(
         // Metric kernels (BLEU, math answers, BPE tokenizer, CPython-compatible sampling).
         // Dependency-free on purpose: each kernel is checked against its Python reference.
         .target(name: "CollabBenchMetrics", swiftSettings: swiftSettings),
+        // The one child-process supervisor: start a program, await its exit without blocking a
+        // thread, deadlines on an injected clock, teardown of its process group. Foundation only.
+        .target(name: "CollabBenchProcess", swiftSettings: swiftSettings),
         // Task packs on disk: loading, validation, dataset importers.
         .target(
             name: "CollabBenchPacks",
@@ -54,7 +57,7 @@ let package = Package(
         .target(
             name: "CollabBenchModels",
             dependencies: [
-                "CollabBenchCore",
+                "CollabBenchCore", "CollabBenchProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -66,7 +69,7 @@ let package = Package(
         .target(
             name: "CollabBenchScoring",
             dependencies: [
-                "CollabBenchCore", "CollabBenchMetrics",
+                "CollabBenchCore", "CollabBenchMetrics", "CollabBenchProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Sandbox/sandbox_runner.py")],
@@ -107,7 +110,7 @@ let package = Package(
         .target(
             name: "CollabBenchTestSupport",
             dependencies: [
-                "CollabBenchCore",
+                "CollabBenchCore", "CollabBenchProcess",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -121,8 +124,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CollabBenchMetricsTests",
-            dependencies: ["CollabBenchMetrics"],
+            dependencies: ["CollabBenchMetrics", "CollabBenchTestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollabBenchProcessTests",
+            dependencies: ["CollabBenchProcess", "CollabBenchTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -138,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CollabBenchScoringTests",
-            dependencies: ["CollabBenchScoring", "CollabBenchCore", "CollabBenchMetrics"],
+            dependencies: ["CollabBenchScoring", "CollabBenchCore", "CollabBenchMetrics", "CollabBenchTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -159,6 +167,8 @@ let package = Package(
             dependencies: [
                 "CollabBenchReports", "CollabBenchStore", "CollabBenchCore", "CollabBenchRunner", "CollabBenchTestSupport",
                 "CollabBenchPacks", "CollabBenchModels", "CollabBenchScoring",
+                // Built by the same `swift build`/`swift test`, so the report commands tests run a fresh binary.
+                "collabbench",
             ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
@@ -166,7 +176,8 @@ let package = Package(
         // Runs the built `collabbench` binary: bad input, and end to end against the real local model.
         .testTarget(
             name: "CollabBenchCLITests",
-            dependencies: ["CollabBenchStore", "CollabBenchCore", "CollabBenchTestSupport"],
+            // `collabbench`: built by the same `swift build`/`swift test`, so these tests run a fresh binary.
+            dependencies: ["CollabBenchStore", "CollabBenchCore", "CollabBenchTestSupport", "CollabBenchProcess", "collabbench"],
             swiftSettings: swiftSettings
         ),
     ],
@@ -180,7 +191,7 @@ if Context.environment["COLLABBENCH_BENCHMARKS"] == "1" {
             name: "CollabBenchBenchmarks",
             dependencies: [
                 "CollabBenchCore", "CollabBenchModels", "CollabBenchPacks", "CollabBenchRunner", "CollabBenchScoring",
-                "CollabBenchStore", "CollabBenchTestSupport", "CollabBenchMetrics",
+                "CollabBenchStore", "CollabBenchTestSupport", "CollabBenchMetrics", "CollabBenchProcess",
             ],
             path: "Benchmarks/CollabBenchBenchmarks",
             swiftSettings: swiftSettings

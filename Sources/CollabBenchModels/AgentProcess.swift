@@ -1,4 +1,5 @@
 import CollabBenchCore
+import CollabBenchProcess
 import Dispatch
 import Foundation
 
@@ -12,12 +13,12 @@ import Foundation
 
 /// One running agent program and its three standard streams, for ``SubprocessAgent``.
 ///
-/// The program runs as `/bin/sh -c <command>`, leader of its own process group (Foundation's
-/// `Process` starts it that way), so signals reach everything it started. No task or cooperative
+/// The program runs as `/bin/sh -c <command>`, started by ``ChildProcess`` as the leader of its
+/// own process group, so signals reach everything it started. No task or cooperative
 /// thread ever blocks: one I/O thread per program `poll`s its stdout and stderr (non-blocking
 /// pipes) and its stdin (a non-blocking socket written with `MSG_NOSIGNAL`, so a dead reader
-/// yields `EPIPE`, never a `SIGPIPE` that would kill CollabBench); the exit is reported by the
-/// process's termination handler (Foundation reaps the child); waits are continuations woken by
+/// yields `EPIPE`, never a `SIGPIPE` that would kill CollabBench); the exit is reported by
+/// ``ChildProcess`` (which reaps the child and signals it only while it runs); waits are continuations woken by
 /// those events or by timers. stdout is split into lines, a line longer than the cap is an error;
 /// stderr keeps only its last bytes.
 ///
@@ -87,6 +88,8 @@ final class AgentProcess: @unchecked Sendable {
     private let stderrFD: Int32
     private let wakeReadFD: Int32
     private let wakeWriteFD: Int32
+    /// The running program: its start, exit and signals.
+    private let child: ChildProcess
     /// Seconds to wait after the program ends for the rest of its output.
     private let drainSeconds = 0.5
 
@@ -142,29 +145,27 @@ final class AgentProcess: @unchecked Sendable {
         wakeReadFD = wakePipe[0]
         wakeWriteFD = wakePipe[1]
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.environment = environment
-        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory, isDirectory: true) }
-        process.standardInput = FileHandle(fileDescriptor: stdinPair[1], closeOnDealloc: false)
-        process.standardOutput = FileHandle(fileDescriptor: stdoutPipe[1], closeOnDealloc: false)
-        process.standardError = FileHandle(fileDescriptor: stderrPipe[1], closeOnDealloc: false)
-        process.terminationHandler = { [weak self] finished in
-            self?.exited(Exit(status: finished.terminationStatus, bySignal: finished.terminationReason == .uncaughtSignal))
-        }
+        let child: ChildProcess
         do {
-            try process.run()
+            child = try ChildProcess.start(
+                .init(
+                    executable: "/bin/sh", arguments: ["-c", command], environment: environment,
+                    workingDirectory: workingDirectory, standardInput: .descriptor(stdinPair[1]),
+                    standardOutput: .descriptor(stdoutPipe[1]), standardError: .descriptor(stderrPipe[1])))
         } catch {
             closeAll()
             throw CollabBenchError(.agentFailed, "cannot start agent command '\(command)': \(error)")
         }
+        self.child = child
         // The child has its copies; ours would keep its stdin open and our reads from ending.
         close(stdinPair[1])
         close(stdoutPipe[1])
         close(stderrPipe[1])
-        let pid = process.processIdentifier
+        let pid = child.pid
         lock.withLock { state.pid = pid }
+        child.whenExited { [weak self] termination in
+            self?.exited(Exit(status: termination.status, bySignal: termination.reason == .signal))
+        }
         let thread = Thread { [self] in runIOLoop() }
         thread.name = "collabbench-agent-\(pid)"
         thread.start()
@@ -459,11 +460,7 @@ final class AgentProcess: @unchecked Sendable {
     /// Sends `signal` to the program's process group and the program, only while it is known to
     /// be running (so a reused pid is never hit).
     func sendSignal(_ signal: Int32) {
-        lock.withLock {
-            guard state.exit == nil, state.pid > 0 else { return }
-            _ = kill(-state.pid, signal)
-            _ = kill(state.pid, signal)
-        }
+        child.signal(signal, toGroup: true)
     }
 
     /// Stops the program: closes its stdin and waits `grace` seconds for it to exit, then sends

@@ -19,10 +19,8 @@ enum AttemptOutcome<Value: Sendable>: Sendable {
 struct RetryLoop {
     /// The policy.
     var policy: RetryPolicy
-    /// Sleeps between attempts (injected so tests could use a fake clock).
-    var sleep: @Sendable (Double) async throws -> Void = { seconds in
-        try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-    }
+    /// The clock backoffs sleep on (tests inject a manual one).
+    var clock: any Clock<Duration> = ContinuousClock()
     /// Random numbers in [0, 1) for the jitter.
     var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
     /// At most this many uncounted ``AttemptOutcome/rephrased`` attempts (guards against a
@@ -53,7 +51,8 @@ struct RetryLoop {
                 guard attempts < policy.maxAttempts else {
                     throw CollabBenchError(error.code, "\(error.message) (gave up after \(attempts) attempts)")
                 }
-                try await sleep(policy.delay(afterAttempt: attempts, retryAfter: retryAfter, unit: random()))
+                let seconds = policy.delay(afterAttempt: attempts, retryAfter: retryAfter, unit: random())
+                try await clock.sleep(for: .milliseconds(Int64(seconds * 1000)))
             }
         }
     }

@@ -106,16 +106,25 @@ public final class LoopbackOpenAIServer: Sendable {
                 for (name, value) in head.headers { headers[name.lowercased()] = value }
                 let request = RecordedRequest(
                     method: head.method.rawValue, path: head.uri, headers: headers, body: String(buffer: body))
-                let promise = context.eventLoop.makePromise(of: ScriptedResponse.self)
+                let eventLoop = context.eventLoop
+                let promise = eventLoop.makePromise(of: ScriptedResponse.self)
                 if answeringModelList && head.method == .GET && head.uri.hasSuffix("/models") {
                     promise.succeed(ScriptedResponse(body: #"{"object":"list","data":[{"id":"scripted","object":"model"}]}"#))
                 } else {
                     log.server.withLock { $0 }?.record(request)
                     let handler = self.handler
-                    promise.completeWithTask {
+                    // The handler runs on this channel's event loop and the reply's delay is an
+                    // event-loop timer: nothing here waits for a thread of the cooperative pool,
+                    // so a busy pool cannot leave a request unanswered until the client times out.
+                    Task(executorPreference: EventLoopTaskExecutor(eventLoop)) {
                         let response = await handler(request)
-                        if response.delay > .zero { try? await Task.sleep(for: response.delay) }
-                        return response
+                        let delay = response.delay.components
+                        let nanoseconds = delay.seconds * 1_000_000_000 + delay.attoseconds / 1_000_000_000
+                        if nanoseconds > 0 {
+                            eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { promise.succeed(response) }
+                        } else {
+                            promise.succeed(response)
+                        }
                     }
                 }
                 let keepAlive = head.isKeepAlive

@@ -1,12 +1,5 @@
+import CollabBenchProcess
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// One start of `sandbox_runner.py`: its temporary files, its process, and its teardown.
 ///
@@ -99,62 +92,26 @@ struct SupervisorLaunch: Sendable {
     }
 
     /// Starts the supervisor and waits for it, killing it after `outerTimeout` seconds or on
-    /// cancellation.
+    /// cancellation: `SIGTERM` to the supervisor alone (it tears its sandbox down), then after
+    /// 3 s `SIGKILL` to its process group.
     func run(outerTimeout: Double) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = folder
-        let stdout: FileHandle
-        let stderr: FileHandle
+        let child: ChildProcess
         do {
-            _ = FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
-            stdout = try FileHandle(forWritingTo: stdoutFile)
-            stderr = try FileHandle(forWritingTo: stderrFile)
+            child = try ChildProcess.start(
+                .init(
+                    executable: executable.path, arguments: arguments, environment: environment,
+                    workingDirectory: folder.path, standardInput: .nullDevice,
+                    standardOutput: .file(stdoutFile.path), standardError: .file(stderrFile.path)))
+        } catch let error as ChildProcessError where error.code == .cannotStart {
+            throw CodeSandboxError(.pythonNotFound, error.message)
         } catch {
             throw CodeSandboxError(.io, "cannot create output files in \(folder.path): \(error)")
         }
-        defer {
-            try? stdout.close()
-            try? stderr.close()
-        }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-
-        let watch = ExitWatch()
-        process.terminationHandler = { finished in
-            watch.exited(status: finished.terminationStatus)
-        }
-        do {
-            try process.run()
-        } catch {
-            throw CodeSandboxError(.pythonNotFound, "cannot start \(executable.path): \(error)")
-        }
-        // Foundation starts the child as the leader of a new process group.
-        watch.started(pid: process.processIdentifier)
-
-        let first = await withTaskCancellationHandler {
-            await watch.wait(upTo: outerTimeout, cancellable: true)
-        } onCancel: {
-            watch.cancel()
-        }
-        switch first {
-        case .exited(let status):
-            return .exited(status: status)
-        case .timedOut, .cancelled:
-            // Ask the supervisor to tear its sandbox down, then make sure.
-            watch.signal(SIGTERM)
-            if case .exited = await watch.wait(upTo: 3, cancellable: false) {
-            } else {
-                watch.signal(SIGKILL, group: true)
-                _ = await watch.wait(upTo: nil, cancellable: false)
-            }
-            if case .cancelled = first {
-                throw CancellationError()
-            }
+        let deadline = Duration.milliseconds(Int64(outerTimeout * 1000))
+        switch try await child.run(deadline: deadline, teardown: .init(terminatesGroup: false, grace: .seconds(3))) {
+        case .exited(let termination):
+            return .exited(status: termination.status)
+        case .stoppedAtDeadline:
             return .killedAfterTimeout(seconds: outerTimeout)
         }
     }

@@ -1,3 +1,5 @@
+import CollabBenchCore
+
 /// The rate budget of one endpoint: requests per minute and/or tokens per minute, each a token
 /// bucket refilled continuously. ``acquire(estimatedTokens:)`` waits (cancellably) until a request
 /// fits both; ``settle(estimatedTokens:actualTokens:)`` corrects the token bucket once the server
@@ -16,17 +18,34 @@ public actor RequestRateLimiter {
     private let tokenCapacity: Double
     private var requests: Double
     private var tokens: Double
-    private var last: ContinuousClock.Instant
+    private var last: Duration
+    /// Time since the budget was created, on its clock.
+    private let elapsed: @Sendable () -> Duration
+    /// Sleeps on its clock.
+    private let sleep: @Sendable (Duration) async throws -> Void
 
-    /// Creates a budget of `requestsPerMinute` and/or `tokensPerMinute` (each at least 1 when given).
+    /// Creates a budget of `requestsPerMinute` and/or `tokensPerMinute` (each at least 1 when given),
+    /// measured on the continuous clock.
     public init(requestsPerMinute: Int?, tokensPerMinute: Int? = nil) {
+        self.init(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, clock: ContinuousClock())
+    }
+
+    /// Creates a budget measured on `clock` (tests pass a manual clock, so waits need no real time).
+    /// - Parameters:
+    ///   - requestsPerMinute: requests per minute allowed (at least 1), or nil for no request budget.
+    ///   - tokensPerMinute: tokens per minute allowed (at least 1), or nil for no token budget.
+    ///   - clock: the clock refills are measured on and waits sleep on.
+    public init<C: Clock>(requestsPerMinute: Int?, tokensPerMinute: Int? = nil, clock: C) where C.Duration == Duration {
         self.requestsPerMinute = requestsPerMinute.map { max(1, $0) }
         self.tokensPerMinute = tokensPerMinute.map { max(1, $0) }
         requestCapacity = max(1, Double(self.requestsPerMinute ?? 60) / 60)
         tokenCapacity = max(1, Double(self.tokensPerMinute ?? 600) / 6)
         requests = requestCapacity
         tokens = tokenCapacity
-        last = ContinuousClock.now
+        let origin = clock.now
+        elapsed = { origin.duration(to: clock.now) }
+        sleep = { try await clock.sleep(for: $0) }
+        last = .zero
     }
 
     /// Waits until one more request of about `estimatedTokens` fits the budget, then takes it.
@@ -41,7 +60,7 @@ public actor RequestRateLimiter {
                 if tokensPerMinute != nil { tokens -= Double(max(0, estimatedTokens)) }
                 return
             }
-            try await Task.sleep(for: .milliseconds(Int64((max(requestWait, tokenWait) * 1000).rounded(.up))))
+            try await sleep(.milliseconds(Int64((max(requestWait, tokenWait) * 1000).rounded(.up))))
         }
     }
 
@@ -72,7 +91,7 @@ public actor RequestRateLimiter {
     }
 
     private func refill() {
-        let now = ContinuousClock.now
+        let now = elapsed()
         let elapsed = now - last
         last = now
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
