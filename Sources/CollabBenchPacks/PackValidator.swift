@@ -33,7 +33,12 @@ public enum PackValidator {
         var problems: [PackProblem] = []
         let manifestPath = directory + "/pack.json"
         guard let manifestData = FileManager.default.contents(atPath: manifestPath) else {
-            return .init(problems: [.init(file: manifestPath, message: "missing or unreadable pack manifest", isManifest: true)], pack: nil)
+            let message = "pack manifest \(unreadableReason(manifestPath))"
+            return .init(problems: [.init(file: manifestPath, message: message, isManifest: true)], pack: nil)
+        }
+        // Every wrong field at once, on one line.
+        if let wrong = ManifestCheck.problems(in: manifestData), !wrong.isEmpty {
+            return .init(problems: [.init(file: manifestPath, message: "invalid manifest: \(wrong.joined(separator: "; "))", isManifest: true)], pack: nil)
         }
         let manifest: PackManifest
         do {
@@ -44,9 +49,13 @@ public enum PackValidator {
         if let m = manifest.maxExchanges, m < 1 {
             problems.append(.init(file: manifestPath, message: "max_exchanges must be at least 1", isManifest: true))
         }
-        let tasksPath = directory + "/" + manifest.tasksFile
+        guard let tasksPath = tasksPath(manifest.tasksFile, in: directory) else {
+            let message = "tasks_file '\(ManifestCheck.shown(manifest.tasksFile))' must name a file inside the pack folder"
+            return .init(problems: problems + [.init(file: manifestPath, message: message, isManifest: true)], pack: nil)
+        }
         guard let tasksData = FileManager.default.contents(atPath: tasksPath) else {
-            return .init(problems: problems + [.init(file: tasksPath, message: "missing or unreadable tasks file (named by tasks_file in pack.json)", isManifest: true)], pack: nil)
+            let message = "tasks file (named by tasks_file in pack.json) \(unreadableReason(tasksPath))"
+            return .init(problems: problems + [.init(file: tasksPath, message: message, isManifest: true)], pack: nil)
         }
         var tasks: [BenchmarkTask] = []
         var seen: [String: Int] = [:]

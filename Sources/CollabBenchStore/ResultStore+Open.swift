@@ -109,6 +109,9 @@ enum StoreOpener {
         let tables = try String.fetchAll(
             db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
         if tables.isEmpty { return .empty }
+        // GRDB creates its migrations table before the first migration: a store another process is
+        // creating right now, or whose creation was interrupted, is still a new one.
+        if tables == ["grdb_migrations"], try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") == 0 { return .empty }
         let unchanged = "nothing was changed"
         let present = Set(tables)
         guard present.isSuperset(of: ["meta", "runs", "grdb_migrations"]) else {

@@ -20,8 +20,21 @@ public struct PromptLibrary: Sendable, Hashable {
     }
 
     /// The bundled templates, overridden by any `<name>.txt` in `overrideDirectory`.
-    /// - Throws: ``CollabBenchError`` when a required template is missing or unreadable.
+    /// - Throws: ``CollabBenchError`` when `overrideDirectory` is not a readable folder, or a
+    ///   required template is missing or unreadable.
     public static func load(overrideDirectory: String? = nil) throws -> PromptLibrary {
+        if let overrideDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: overrideDirectory, isDirectory: &isDirectory) else {
+                throw CollabBenchError(.promptTemplate, "prompt folder \(overrideDirectory) does not exist")
+            }
+            guard isDirectory.boolValue else {
+                throw CollabBenchError(.promptTemplate, "prompt folder \(overrideDirectory) is a file, not a folder")
+            }
+            guard (try? FileManager.default.contentsOfDirectory(atPath: overrideDirectory)) != nil else {
+                throw CollabBenchError(.promptTemplate, "prompt folder \(overrideDirectory) cannot be read")
+            }
+        }
         var found: [PromptTemplate] = []
         let dirs = [bundledDirectory(), overrideDirectory].compactMap { $0 }
         for dir in dirs {

@@ -2,7 +2,8 @@ import CollabBenchCore
 import Foundation
 
 /// Leaderboards as RFC 4180 CSV: a header record, then one record per row of every board, CRLF
-/// line ends, fields quoted when they need it. Numbers are full precision; none is empty.
+/// line ends, fields quoted when they need it. Numbers are full precision; none is empty. Control
+/// characters in names (escape sequences, BEL, newlines) become spaces, as in ``TerminalText``.
 public enum CSVExporter {
     /// The header fields.
     public static let header = [
@@ -35,7 +36,9 @@ public enum CSVExporter {
                     passK.map(String.init) ?? "", x(estimate?.passAtK), x(estimate?.passHatK), x(report.level),
                     board.differences.joined(separator: "; "),
                 ]
-                out.write(CSVField.record(fields))
+                // Names come from users and servers: no escape sequence or BEL reaches a terminal
+                // that shows the file (as in the leaderboard's text).
+                out.write(CSVField.record(fields.map(TerminalText.sanitize)))
             }
         }
     }

@@ -7,7 +7,7 @@ Reads one JSON request (from FILE, else standard input):
      "limits": {"wall_seconds": float, "cpu_seconds": int, "memory_bytes": int,
                 "max_processes": int, "max_output_bytes": int, "max_file_bytes": int}}
 and writes ONE JSON line on standard output:
-    {"status": "pass" | "fail" | "error" | "timeout" | "skipped", "tests_run": int,
+    {"status": "pass" | "fail" | "error" | "timeout" | "skipped", "tests_run": int, "tests_finished": [str],
      "failures": [{"test", "kind", "message", "traceback"}], "missing_module": str | null,
      "missing_data": str | null, "detail": str, "duration_seconds": float, "output": str,
      "stdout": str, "stderr": str, "output_bytes": int, "isolation": {...}}
@@ -20,6 +20,17 @@ temporary working directory, with TZ=UTC and one OpenMP thread, printed output s
 input unreadable, `exit`/`quit` disabled, as an ordinary (non-root) user; then `unittest` runs
 every test of `TestCases` and the program passes only if no test fails or errors. (A program that
 crashes before the tests finish is "error" here; BigCodeBench counts that as a failure too.)
+
+Unlike BigCodeBench's checker, a pass is not taken on the program's word. The harness records
+each test's start, end and failures itself, and before the program runs it notes, by identity,
+every name of the `unittest` modules and every method of the classes the verdict rests on (and,
+before the first test, of `TestCases`): a program that replaced any of them (`TestCase.run`,
+`TestResult.addFailure`, a later test method, ...) is "error", whatever its tests said. The
+supervisor, a process the program never touches, reads the test methods `TestCases` declares from
+the test code before the program starts and turns a "pass" into "error" unless every one of them
+is reported as having run to the end ("tests_finished"); the harness also compares the tests that
+started with those the loader found. (Code running in the same process can still forge a result
+deliberately; this closes the ways that fool unittest by accident or by a one-line patch.)
 
 Isolation, strongest available first (the result's "isolation" says what was in force):
   * processes: the program runs as its own unprivileged user id (when started as root; private
@@ -45,6 +56,12 @@ import signal
 import sys
 import tempfile
 import time
+
+# The harness's own references, taken when the runner starts, before any program code runs: a
+# program that replaces `json.dumps`, `os.write` or `os._exit` does not change what these call.
+_json_dumps = json.dumps
+_os_write = os.write
+_os_exit = os._exit
 
 # -- Linux constants ---------------------------------------------------------------------------
 
@@ -526,13 +543,70 @@ def program_main(request, job, res_w):
         except BaseException:
             pass
     try:
-        data = json.dumps(result).encode()
+        data = _json_dumps(result).encode()
         view = memoryview(data)
         while view:
-            written = os.write(res_w, view)
+            written = _os_write(res_w, view)
             view = view[written:]
     finally:
-        os._exit(0)
+        _os_exit(0)
+
+
+def declared_tests(tests):
+    """Names of the test methods the (trusted) test code defines in `class TestCases`.
+
+    Read from the source text, so nothing the program does can change it; the last `TestCases`
+    defined wins, as when the module runs. None when the text defines no such class.
+    """
+    import ast
+
+    try:
+        tree = ast.parse(tests)
+    except SyntaxError:
+        return None
+    found = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == "TestCases":
+            found = sorted(
+                item.name
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test")
+            )
+    return found
+
+
+def framework_state(modules, classes):
+    """What a program could replace to fool the tests: the names bound in `modules` and the
+    methods (and other callables) of `classes`, by identity."""
+    state = {}
+    for module in modules:
+        for name, value in list(vars(module).items()):
+            state[("module", module.__name__, name)] = value
+    for cls in classes:
+        for name, value in list(vars(cls).items()):
+            if callable(value) or isinstance(value, (classmethod, staticmethod, property)):
+                state[("class", "%s.%s" % (cls.__module__, cls.__qualname__), name)] = value
+    return state
+
+
+def framework_changes(before, modules, classes):
+    """Names in `before` that are now bound to something else (or gone), and methods added to
+    `classes`; empty when nothing was touched. Names added to a module (say `unittest.mock`
+    once imported) are not a change."""
+    after = framework_state(modules, classes)
+    changed = []
+    for key, value in before.items():
+        if key not in after or after[key] is not value:
+            changed.append(key)
+    for key in after:
+        if key[0] == "class" and key not in before:
+            changed.append(key)
+    names = []
+    for kind, owner, name in changed:
+        label = "%s.%s" % (owner, name)
+        if label not in names:
+            names.append(label)
+    return names
 
 
 def run_tests(request, result):
@@ -541,6 +615,11 @@ def run_tests(request, result):
     import traceback
     import types
     import unittest
+    import unittest.case
+    import unittest.loader
+    import unittest.result
+    import unittest.runner
+    import unittest.suite
 
     limit = int(request["limits"]["max_output_bytes"])
     sink = _CappedSink(limit).stream
@@ -564,6 +643,11 @@ def run_tests(request, result):
     missing = []
     missing_data = []
     messages = {}
+    # What happened to each test, as this harness saw it (not unittest's own bookkeeping, which
+    # the program could change): the tests started and the failures and errors, subtests included.
+    started = []
+    finished = []
+    failed = []
 
     def describe(exc):
         text = " ".join(ANSI_ESCAPE.sub("", str(exc)).replace("*", " ").split())
@@ -576,15 +660,45 @@ def run_tests(request, result):
         if data:
             missing_data.append(data)
 
+    def record(kind, test, err, result_self):
+        failed.append((kind, test, result_self._exc_info_to_string(err, test)))
+
     class Result(unittest.TestResult):
+        def startTest(self, test):
+            started.append(test.id().split(".")[-1])
+            super().startTest(test)
+
+        def stopTest(self, test):
+            finished.append(test.id().split(".")[-1])
+            super().stopTest(test)
+
         def addError(self, test, err):
             note(err[1])
             messages[id(test)] = describe(err[1])
+            record("error", test, err, self)
             super().addError(test, err)
 
         def addFailure(self, test, err):
             messages[id(test)] = describe(err[1])
+            record("failure", test, err, self)
             super().addFailure(test, err)
+
+        def addSubTest(self, test, subtest, err):
+            if err is not None:
+                record("failure" if issubclass(err[0], test.failureException) else "error", subtest, err, self)
+            super().addSubTest(test, subtest, err)
+
+    Result.__module__, Result.__qualname__ = "sandbox", "TestResult"
+    # Everything the tests' verdict rests on, by identity, before the program's code runs.
+    watched_modules = [unittest, unittest.case, unittest.loader, unittest.result, unittest.runner, unittest.suite]
+    watched_classes = [unittest.TestCase, unittest.TestResult, unittest.TestSuite, unittest.suite.BaseTestSuite,
+                       unittest.TestLoader, Result]
+    outcome_class = getattr(unittest.case, "_Outcome", None)
+    if outcome_class is not None:
+        watched_classes.append(outcome_class)
+    pristine = framework_state(watched_modules, watched_classes)
+    expected = None
+    tampered = []
 
     builtins.exit = None
     builtins.quit = None
@@ -602,9 +716,16 @@ def run_tests(request, result):
             raise LookupError("no unittest.TestCase subclass named TestCases")
         entry = request.get("entry_point")
         result["entry_point_defined"] = bool(entry) and callable(module.__dict__.get(entry))
-        phase = "tests"
-        suite = unittest.TestLoader().loadTestsFromTestCase(test_case)
-        suite.run(test_result)
+        tampered = framework_changes(pristine, watched_modules, watched_classes)
+        if not tampered:
+            phase = "tests"
+            # The test class too, from here on: a test must not rewrite the ones after it.
+            watched_classes.append(test_case)
+            pristine = framework_state(watched_modules, watched_classes)
+            suite = unittest.TestLoader().loadTestsFromTestCase(test_case)
+            expected = [test.id().split(".")[-1] for test in suite]
+            suite.run(test_result)
+            tampered = framework_changes(pristine, watched_modules, watched_classes)
     except SyntaxError as exc:
         result["status"] = "error"
         result["detail"] = short("SyntaxError line %s: %s" % (exc.lineno, exc.msg), MESSAGE_CHARS)
@@ -620,18 +741,19 @@ def run_tests(request, result):
     finally:
         sys.stdout, sys.stderr, sys.stdin = real
 
-    result["tests_run"] = test_result.testsRun
-    for kind, pairs in (("failure", test_result.failures), ("error", test_result.errors)):
-        for test, trace in pairs:
-            lines = [line for line in trace.strip().splitlines() if line.strip()]
-            result["failures"].append(
-                {
-                    "test": test.id().split(".")[-1],
-                    "kind": kind,
-                    "message": messages.get(id(test)) or short(lines[-1] if lines else "", MESSAGE_CHARS),
-                    "traceback": tail(trace, TRACEBACK_CHARS),
-                }
-            )
+    result["tests_run"] = len(started)
+    result["tests_finished"] = list(finished)
+    # Failures first, then errors, each in the order they happened (unittest's own lists).
+    for kind, test, trace in [entry for entry in failed if entry[0] == "failure"] + [entry for entry in failed if entry[0] == "error"]:
+        lines = [line for line in trace.strip().splitlines() if line.strip()]
+        result["failures"].append(
+            {
+                "test": test.id().split(".")[-1],
+                "kind": kind,
+                "message": messages.get(id(test)) or short(lines[-1] if lines else "", MESSAGE_CHARS),
+                "traceback": tail(trace, TRACEBACK_CHARS),
+            }
+        )
     result["output"] = sink.getvalue()
     result["output_bytes"] = sink.total
 
@@ -640,25 +762,37 @@ def run_tests(request, result):
         result["missing_module"] = (missing_env or missing)[0]
     if missing_data:
         result["missing_data"] = missing_data[0]
-    if missing_env:
+    if tampered:
+        result["status"] = "error"
+        shown = ", ".join(tampered[:3]) + ("" if len(tampered) <= 3 else ", and %d more" % (len(tampered) - 3))
+        result["detail"] = short("the program changed the test harness (%s); its test results are not trusted" % shown, 2 * MESSAGE_CHARS)
+    elif missing_env:
         result["status"] = "skipped"
         result["detail"] = "library %s is not installed" % missing_env[0].split(".")[0]
     elif missing_data:
         result["status"] = "skipped"
         result["detail"] = "data %s is not installed" % missing_data[0]
     elif "status" not in result:
-        failed = result["failures"]
-        if failed:
+        failures = result["failures"]
+        unfinished = [name for name in expected or [] if name not in finished]
+        if failures:
             result["status"] = "fail"
-            names = ", ".join("%s (%s)" % (f["test"], f["message"]) for f in failed[:3])
-            more = "" if len(failed) <= 3 else ", and %d more" % (len(failed) - 3)
+            names = ", ".join("%s (%s)" % (f["test"], f["message"]) for f in failures[:3])
+            more = "" if len(failures) <= 3 else ", and %d more" % (len(failures) - 3)
             result["detail"] = short(
-                "%d of %d tests failed: %s%s" % (len(failed), test_result.testsRun, names, more),
+                "%d of %d tests failed: %s%s" % (len(failures), len(started), names, more),
+                2 * MESSAGE_CHARS,
+            )
+        elif unfinished or sorted(started) != sorted(expected or []):
+            result["status"] = "error"
+            result["detail"] = short(
+                "%d of the %d tests found ran to the end (not run: %s)"
+                % (len(expected or []) - len(unfinished), len(expected or []), ", ".join(unfinished[:5]) or "none"),
                 2 * MESSAGE_CHARS,
             )
         else:
             result["status"] = "pass"
-            result["detail"] = "%d tests passed" % test_result.testsRun
+            result["detail"] = "%d tests passed" % len(started)
 
 
 # -- Supervisor --------------------------------------------------------------------------------
@@ -809,6 +943,8 @@ def supervise(request):
             os.chown(path, sandbox_uid, sandbox_uid)
     os.chmod(job, 0o700)
     request["child_env"] = child_environment(job, dict(os.environ))
+    # Read here, before the program exists: the program cannot change what the test code defines.
+    declared = declared_tests(request["tests"])
 
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -925,12 +1061,30 @@ def supervise(request):
             else:
                 result["status"] = "error"
                 result["detail"] = "program exited (code %d) before the tests finished" % code
+    if result.get("status") == "pass" and declared is not None:
+        cross_check(result, declared)
     result["duration_seconds"] = round(time.monotonic() - started, 4)
     result["stdout"] = captures[out_r].text()
     result["stderr"] = stderr_text
     result["isolation"] = isolation
     result.setdefault("output", "")
     return result
+
+
+def cross_check(result, declared):
+    """Turn a "pass" into an error unless every test method the test code declares ran to the end."""
+    finished = result.get("tests_finished")
+    finished = set(finished) if isinstance(finished, list) else set()
+    not_run = [name for name in declared if name not in finished]
+    tests_run = result.get("tests_run")
+    if not_run or not isinstance(tests_run, int) or tests_run < len(declared):
+        result["status"] = "error"
+        shown = ", ".join(not_run[:5]) + ("" if len(not_run) <= 5 else ", and %d more" % (len(not_run) - 5))
+        result["detail"] = short(
+            "%d of the %d tests in the test code ran to the end (not run: %s)"
+            % (len(declared) - len(not_run), len(declared), shown or "none"),
+            2 * MESSAGE_CHARS,
+        )
 
 
 def main(argv):
