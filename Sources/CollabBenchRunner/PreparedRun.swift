@@ -81,17 +81,20 @@ public struct PreparedRun: Sendable {
 
     /// Checks the model servers (unless the cache replays offline), loads the tokenizer, opens the
     /// store and resolves the run against it. Nothing is written before the servers answered.
-    /// - Parameter factory: The HTTP client factory (nil: ``makeFactory()``); the session shuts it
-    ///   down when it closes.
+    /// - Parameters:
+    ///   - factory: The HTTP client factory (nil: ``makeFactory()``); the session shuts it down
+    ///     when it closes.
+    ///   - countingTokens: Load the pack's tokenizer and count tokens (#Tok); false leaves the token
+    ///     metrics out (for callers without the rank files, such as some tests).
     /// - Throws: ``CollabBenchError`` for an unreachable server, a refused key, a missing
     ///   tokenizer, an unusable store, or a changed configuration.
-    public func open(factory given: ModelClientFactory? = nil) async throws -> RunSession {
+    public func open(factory given: ModelClientFactory? = nil, countingTokens: Bool = true) async throws -> RunSession {
         let factory = given ?? makeFactory()
         do {
             if plan.cache != .readOnly {
                 for spec in calledSpecs { try await factory.preflight(spec) }
             }
-            let tokenizer = try await TokenizerLocator(explicitDirectory: plan.tokenizerDirectory).load(encoding)
+            let tokenizer = countingTokens ? try await TokenizerLocator(explicitDirectory: plan.tokenizerDirectory).load(encoding) : nil
             let store = try ResultStore(path: plan.store)
             let resolution = try RunResolver.resolve(store: store, configuration: configuration, forceNew: plan.forceNew)
             return RunSession(prepared: self, factory: factory, store: store, tokenizer: tokenizer, resolution: resolution)

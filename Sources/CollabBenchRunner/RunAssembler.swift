@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Assembly happens in two steps, so that nothing is called or written before the run can start:
 /// ``prepare()`` resolves every input (pack, prompts, prices, model specs, the run's configuration)
-/// without a network call or a write; ``PreparedRun/open(factory:)`` checks the model servers,
+/// without a network call or a write; ``PreparedRun/open(factory:countingTokens:)`` checks the model servers,
 /// loads the tokenizer, and only then opens the store and resolves the run against it.
 ///
 /// ```swift

@@ -7,7 +7,7 @@ import Foundation
 
 /// An opened run: its store, model clients and the decision to start, continue or skip it.
 ///
-/// Made by ``PreparedRun/open(factory:)``. Call ``close()`` when done (it stops an agent program
+/// Made by ``PreparedRun/open(factory:countingTokens:)``. Call ``close()`` when done (it stops an agent program
 /// and shuts the HTTP client down).
 public final class RunSession: Sendable {
     /// The prepared inputs.
@@ -16,8 +16,8 @@ public final class RunSession: Sendable {
     public let factory: ModelClientFactory
     /// The store.
     public let store: ResultStore
-    /// The pack's tokenizer.
-    public let tokenizer: BPETokenizer
+    /// The pack's tokenizer (nil when tokens are not counted).
+    public let tokenizer: BPETokenizer?
     /// Start new, continue a stored run, or nothing to do.
     public let resolution: RunResolution
     /// Counts calls, tokens and cost of this invocation; give it to a progress display.
@@ -25,7 +25,7 @@ public final class RunSession: Sendable {
     /// The model chains.
     public let models: ModelStack
 
-    init(prepared: PreparedRun, factory: ModelClientFactory, store: ResultStore, tokenizer: BPETokenizer, resolution: RunResolution) {
+    init(prepared: PreparedRun, factory: ModelClientFactory, store: ResultStore, tokenizer: BPETokenizer?, resolution: RunResolution) {
         self.prepared = prepared
         self.factory = factory
         self.store = store

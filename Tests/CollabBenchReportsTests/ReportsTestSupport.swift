@@ -63,7 +63,7 @@ enum ReportsTestSupport {
             judgeMaxAttempts: 3, judgeStructuredOutput: true, seed: seed, limit: nil, concurrency: 4, metric: MetricSettings(),
             promptHashes: hashes, packName: pack, packVersion: "1", packHash: packHash)
         let run = RunRecord(
-            id: id, name: name ?? id, createdAt: createdAt, status: "completed", packName: pack, packVersion: "1", packKind: kind,
+            id: id, name: name ?? id, createdAt: createdAt, status: .completed, packName: pack, packVersion: "1", packKind: kind,
             packHash: packHash, agent: agent, agentPreset: preset, userSimulator: user, judge: judge, seed: seed,
             taskCount: conversations.count, configJSON: try config.json(), collabbenchVersion: "test")
         try store.createRun(run, prompts: [])
@@ -143,23 +143,17 @@ enum ReportsTestSupport {
 
     /// Runs the pack in `directory` with the scripted server as every model; returns the run id.
     static func run(packDirectory: String, server: LoopbackOpenAIServer, store: ResultStore, name: String) async throws -> String {
-        let pack = try PackLoader.load(directory: packDirectory)
-        let prompts = try PromptLibrary.load()
+        // Assembled as `collabbench run` assembles it (no response cache, no token counting).
+        var plan = RunPlan(pack: packDirectory, agent: .model("openai/scripted@\(server.baseURL)"))
+        plan.name = name
+        plan.store = store.path
+        plan.judgeAttempts = 2
+        plan.cache = .off
         let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01), environment: [:])
-        let spec = try ModelSpec(parsing: "openai/scripted@\(server.baseURL)")
-        let settings = ConversationSettings(maxExchanges: pack.maxExchanges, agentSampling: Sampling(temperature: 0.6, topP: 0.9))
-        let config = RunConfiguration(
-            name: name, agent: spec, agentPreset: "base", userSimulator: spec, judge: spec, conversation: settings,
-            judgeSampling: Sampling(temperature: 0), judgeMaxAttempts: 2, judgeStructuredOutput: true, seed: 42, limit: nil,
-            concurrency: 4, metric: pack.manifest.metric, promptHashes: prompts.hashes, packName: pack.manifest.name,
-            packVersion: pack.manifest.version, packHash: pack.contentHash)
-        let runner = BenchmarkRunner(
-            pack: pack, configuration: config,
-            engine: ConversationEngine(agent: factory.client(for: spec), simulator: factory.client(for: spec), prompts: prompts, settings: settings),
-            judge: InteractivityJudge(model: factory.client(for: spec), prompts: prompts, maxAttempts: 2),
-            scorer: ConversationScorer(tokenizer: nil, sandbox: CodeSandbox(python: "python3")), store: store, prompts: prompts)
-        let summary = try await runner.run()
-        try await factory.shutdown()
+        let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: root).prepare()
+            .open(factory: factory, countingTokens: false)
+        let summary = try await session.run()
+        await session.close()
         return summary.runID
     }
 }

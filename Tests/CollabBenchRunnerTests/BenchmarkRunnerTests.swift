@@ -10,6 +10,7 @@ import Foundation
 import Testing
 
 /// Runs whole packs through real HTTP against the loopback OpenAI server, into a real SQLite store.
+@Suite(.timeLimit(.minutes(2)))
 struct BenchmarkRunnerTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -29,24 +30,26 @@ struct BenchmarkRunnerTests {
         }
     }
 
+    /// Runs a built-in pack assembled as `collabbench run` assembles it (``RunAssembler``), with
+    /// every role played by the scripted server and no response cache.
     func runPack(_ name: String, server: LoopbackOpenAIServer, store: ResultStore, concurrency: Int = 2) async throws -> RunSummary {
-        let pack = try PackLoader.load(directory: Self.root + "/Tasks/" + name)
-        let prompts = try PromptLibrary.load()
+        var plan = RunPlan(pack: Self.root + "/Tasks/" + name, agent: .model("openai/scripted@\(server.baseURL)"))
+        plan.name = "test-\(name)"
+        plan.store = store.path
+        plan.concurrency = concurrency
+        plan.judgeAttempts = 2
+        plan.cache = .off
         let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01), environment: [:])
-        let spec = try ModelSpec(parsing: "openai/scripted@\(server.baseURL)")
-        let settings = ConversationSettings(maxExchanges: pack.maxExchanges, agentSampling: Sampling(temperature: 0.6, topP: 0.9))
-        let config = RunConfiguration(
-            name: "test-\(name)", agent: spec, agentPreset: "base", userSimulator: spec, judge: spec, conversation: settings,
-            judgeSampling: Sampling(temperature: 0), judgeMaxAttempts: 2, judgeStructuredOutput: true, seed: 42, limit: nil,
-            concurrency: concurrency, metric: pack.manifest.metric, promptHashes: prompts.hashes, packName: pack.manifest.name,
-            packVersion: pack.manifest.version, packHash: pack.contentHash)
-        let runner = BenchmarkRunner(
-            pack: pack, configuration: config,
-            engine: ConversationEngine(agent: factory.client(for: spec), simulator: factory.client(for: spec), prompts: prompts, settings: settings),
-            judge: InteractivityJudge(model: factory.client(for: spec), prompts: prompts, maxAttempts: 2),
-            scorer: ConversationScorer(tokenizer: nil, sandbox: CodeSandbox(python: "python3")), store: store, prompts: prompts)
-        defer { Task { try? await factory.shutdown() } }
-        return try await runner.run()
+        let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: Self.root).prepare()
+            .open(factory: factory, countingTokens: false)
+        do {
+            let summary = try await session.run()
+            await session.close()
+            return summary
+        } catch {
+            await session.close()
+            throw error
+        }
     }
 
     @Test func mathRunIsStoredScoredAndOnTheLeaderboard() async throws {

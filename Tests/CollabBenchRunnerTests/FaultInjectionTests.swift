@@ -13,6 +13,7 @@ import Testing
 /// A server that misbehaves on purpose: 429s with Retry-After, 500s, stalls past the timeout,
 /// truncated and malformed bodies, dropped connections. The run must complete with every
 /// conversation scored or marked failed, and nothing silently 0.
+@Suite(.timeLimit(.minutes(2)))
 struct FaultInjectionTests {
     @Test func aRunSurvivesAHostileServer() async throws {
         let counter = Mutex(0)
@@ -31,30 +32,26 @@ struct FaultInjectionTests {
             if first.contains("You are playing a person") { return .chat(#"{"thought":"","message":"help me"}"#) }
             return .chat("Answer: \\boxed{15}")
         }
-        let pack = try PackLoader.load(directory: BenchmarkRunnerTests.root + "/Tasks/math")
-        let prompts = try PromptLibrary.load()
+        // Assembled as `collabbench run` assembles it, with a short timeout and quick retries.
+        var plan = RunPlan(pack: BenchmarkRunnerTests.root + "/Tasks/math", agent: .model("openai/flaky@\(server.baseURL)"))
+        plan.maxExchanges = 2
+        plan.concurrency = 3
+        plan.judgeAttempts = 2
+        plan.cache = .off
+        plan.store = FileManager.default.temporaryDirectory.appendingPathComponent("cb-faults-\(UUID()).sqlite").path
         let factory = ModelClientFactory(requestTimeoutSeconds: 0.3, retry: RetryPolicy(maxAttempts: 4, baseDelay: 0.01, maxDelay: 0.05), environment: [:])
-        let spec = try ModelSpec(parsing: "openai/flaky@\(server.baseURL)")
-        let settings = ConversationSettings(maxExchanges: 2, agentSampling: Sampling(temperature: 0.6, topP: 0.9))
-        let config = RunConfiguration(
-            name: nil, agent: spec, agentPreset: "base", userSimulator: spec, judge: spec, conversation: settings,
-            judgeSampling: Sampling(temperature: 0), judgeMaxAttempts: 2, judgeStructuredOutput: true, seed: 42, limit: nil,
-            concurrency: 3, metric: pack.manifest.metric, promptHashes: prompts.hashes, packName: pack.manifest.name,
-            packVersion: pack.manifest.version, packHash: pack.contentHash)
-        let store = try ResultStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("cb-faults-\(UUID()).sqlite").path)
-        let runner = BenchmarkRunner(
-            pack: pack, configuration: config,
-            engine: ConversationEngine(agent: factory.client(for: spec), simulator: factory.client(for: spec), prompts: prompts, settings: settings),
-            judge: InteractivityJudge(model: factory.client(for: spec), prompts: prompts, maxAttempts: 2),
-            scorer: ConversationScorer(tokenizer: nil, sandbox: CodeSandbox(python: "python3")), store: store, prompts: prompts)
-        let summary = try await runner.run()
-        try await factory.shutdown()
+        // The loopback server answers the pre-flight `GET /models` itself, outside the fault script.
+        let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: BenchmarkRunnerTests.root).prepare()
+            .open(factory: factory, countingTokens: false)
+        let store = session.store
+        let summary = try await session.run()
+        await session.close()
         try await server.stop()
         #expect(summary.completed + summary.failed == 6)
         let conversations = try store.conversationScores(runID: summary.runID)
         #expect(conversations.count == 6)
         for c in conversations {
-            if c.status == "failed" {
+            if c.status == .failed {
                 #expect(c.scores.isEmpty)
             } else {
                 // Every score is either a value or explicitly not scored.
@@ -65,6 +62,6 @@ struct FaultInjectionTests {
             }
         }
         #expect(try store.integrityCheck() == "ok")
-        #expect(try store.run(summary.runID)?.status == "completed")
+        #expect(try store.run(summary.runID)?.status == .completed)
     }
 }
