@@ -70,7 +70,7 @@ public struct EvaluationProfile: Sendable, Hashable, Codable {
                     out["promptHashes.\(name)"] = hash.canonicalText
                 }
             } else {
-                flatten(value, path: key, into: &out)
+                out.merge(flattened(value, path: key)) { $1 }
             }
         }
         return out
@@ -83,20 +83,13 @@ public struct EvaluationProfile: Sendable, Hashable, Codable {
         return true
     }
 
-    private static func flatten(_ value: JSONValue, path: String, into out: inout [String: String]) {
-        switch value {
-        case .object(let object):
-            // A model spec is one value, written without its base URL.
-            if case .string(let provider)? = object["provider"], case .string(let model)? = object["model"] {
-                out[path] = JSONValue.string("\(provider)/\(model)").canonicalText
-                return
-            }
-            for (key, member) in object where !key.lowercased().hasPrefix("agent") {
-                flatten(member, path: "\(path).\(key)", into: &out)
-            }
-        default:
-            out[path] = value.canonicalText
-        }
+    /// The leaves of a setting by dotted path, as canonical JSON: members describing the agent are
+    /// left out, and a model spec is one value, written without its base URL.
+    private static func flattened(_ value: JSONValue, path: String) -> [String: String] {
+        value.flattened(prefix: path, skipping: { $0.lowercased().hasPrefix("agent") }) { object in
+            guard case .string(let provider)? = object["provider"], case .string(let model)? = object["model"] else { return nil }
+            return .string("\(provider)/\(model)")
+        }.mapValues(\.canonicalText)
     }
 
     private static func specWithoutURL(_ spec: String) -> String {

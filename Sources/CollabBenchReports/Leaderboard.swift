@@ -221,7 +221,7 @@ public enum Leaderboard {
         let first = runs[0]
         let metric = profile.packKind.metricName
         let all = runs.flatMap(\.conversations)
-        let completed = all.filter { $0.status == "completed" }
+        let completed = all.filter { $0.status == .completed }
         let quality = runs.map(\.quality).reduce(RunQualityCounts(), +)
         let seedParts = [profile.id, first.agent.key]
         let task = TaskValues(completed, metric: metric, scale: 100)

@@ -32,12 +32,6 @@ public struct RunSummary: Sendable, Hashable {
     }
 }
 
-/// Progress events, for a progress display.
-public enum RunProgress: Sendable {
-    case started(runID: String, total: Int, alreadyStored: Int)
-    case conversationFinished(taskID: String, done: Int, total: Int, status: String, detail: String)
-}
-
 /// Runs a pack's conversations with bounded concurrency, scores and judges them, and stores each
 /// one atomically as it finishes. Memory holds only the conversations in flight.
 public struct BenchmarkRunner: Sendable {
@@ -111,7 +105,7 @@ public struct BenchmarkRunner: Sendable {
             runID = configuration.shard != nil ? "run-\(identity.prefix(16))" : Self.newRunID(at: started)
             runName = configuration.name ?? runID
             let record = RunRecord(
-                id: runID, name: runName, createdAt: Self.timestamp(started), status: "running",
+                id: runID, name: runName, createdAt: Self.timestamp(started), status: .running,
                 packName: pack.manifest.name, packVersion: pack.manifest.version, packKind: pack.manifest.kind,
                 packHash: pack.contentHash, agent: configuration.agent.description, agentPreset: configuration.agentPreset,
                 userSimulator: configuration.userSimulator.description, judge: configuration.judge.description,
@@ -153,17 +147,17 @@ public struct BenchmarkRunner: Sendable {
                         : "\(pack.manifest.kind.metricName)=\(metric?.value.map { String(format: "%.3f", $0) } ?? "-") \(transcript.endReason.rawValue) after \(transcript.exchanges) exchanges"
                     progress(.conversationFinished(
                         taskID: taskID, done: completed + failed, total: items.count,
-                        status: transcript.endReason == .failed ? "failed" : "completed", detail: detail))
+                        status: ConversationStatus(endReason: transcript.endReason), detail: detail))
                     if next < items.count && !budgetReached() { startNext() }
                 }
                 notStarted = items.count - next
             }
         } catch {
-            try? store.finishRun(id: runID, status: "interrupted", at: Self.timestamp(Date()))
+            try? store.finishRun(id: runID, status: .interrupted, at: Self.timestamp(Date()))
             throw error
         }
         let stored = try store.finishedKeys(runID: runID).count
-        try store.finishRun(id: runID, status: stored >= totalAcrossShards ? "completed" : "partial", at: Self.timestamp(Date()))
+        try store.finishRun(id: runID, status: stored >= totalAcrossShards ? .completed : .partial, at: Self.timestamp(Date()))
         var summary = RunSummary(
             runID: runID, runName: runName, conversations: items.count, completed: completed, failed: failed,
             alreadyStored: planned.count - items.count, wallSeconds: Date().timeIntervalSince(started))

@@ -40,7 +40,7 @@ public struct Rejudger: Sendable {
         let now = Date()
         let runID = BenchmarkRunner.newRunID(at: now)
         let record = RunRecord(
-            id: runID, name: config.name ?? runID, createdAt: BenchmarkRunner.timestamp(now), status: "running",
+            id: runID, name: config.name ?? runID, createdAt: BenchmarkRunner.timestamp(now), status: .running,
             packName: source.packName, packVersion: source.packVersion, packKind: source.packKind, packHash: source.packHash,
             agent: source.agent, agentPreset: source.agentPreset, userSimulator: source.userSimulator, judge: judge.model.spec.description,
             seed: source.seed, taskCount: source.taskCount, configJSON: try config.json(), collabbenchVersion: CollabBenchVersion.current,
@@ -52,7 +52,7 @@ public struct Rejudger: Sendable {
             let transcript = try store.transcript(conversationID: conversation.conversationID)
             var scores: [ScoreEntry] = []
             var verdicts: [JudgeVerdict] = []
-            if conversation.status == "completed", let task = tasks[conversation.taskID] {
+            if conversation.status == .completed, let task = tasks[conversation.taskID] {
                 let seed = StableHash.derivedSeed(config.seed, task.id, String(conversation.trial))
                 let verdict = try await judge.judge(task: task, transcript: transcript, seed: seed)
                 verdicts.append(verdict)
@@ -74,7 +74,7 @@ public struct Rejudger: Sendable {
                 dropping: { $0 == "itr" || $0.hasPrefix("itr.") || replaced.contains($0) }, adding: scores, verdicts: verdicts)
             count += 1
         }
-        try store.finishRun(id: runID, status: "completed", at: BenchmarkRunner.timestamp(Date()))
+        try store.finishRun(id: runID, status: .completed, at: BenchmarkRunner.timestamp(Date()))
         return (runID, count)
     }
 }

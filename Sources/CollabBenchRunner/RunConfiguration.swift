@@ -27,8 +27,8 @@ public struct RunConfiguration: Sendable, Codable, Hashable {
     public var extractor: ExtractorChoice
     /// Grade math by an accuracy judge too (the paper's metric; the symbolic check stays beside it).
     public var judgedAccuracy: Bool
-    /// The interactivity rubric's scale.
-    public var itrScale: String
+    /// The interactivity rubric's scale (stored as `"three-level"` or `"unit"`).
+    public var itrScale: ITRScale
     /// Judgements per conversation and judge (for the judges' agreement).
     public var judgeRepeats: Int
     /// Further judges beside ``judge``; every judge rates every conversation.
@@ -60,7 +60,7 @@ public struct RunConfiguration: Sendable, Codable, Hashable {
         name: String?, agent: ModelSpec, agentPreset: String, userSimulator: ModelSpec, judge: ModelSpec,
         conversation: ConversationSettings, judgeSampling: Sampling, judgeMaxAttempts: Int, judgeStructuredOutput: Bool,
         protocolName: String = "default", extractor: ExtractorChoice = .deterministic, judgedAccuracy: Bool = false,
-        itrScale: String = "three-level", judgeRepeats: Int = 1, additionalJudges: [ModelSpec] = [],
+        itrScale: ITRScale = .threeLevel, judgeRepeats: Int = 1, additionalJudges: [ModelSpec] = [],
         seed: Int, limit: Int?, concurrency: Int, trials: Int = 1, shard: Shard? = nil, metric: MetricSettings, promptHashes: [String: String],
         packName: String, packVersion: String, packHash: String, collabbenchVersion: String = CollabBenchVersion.current
     ) {
@@ -138,11 +138,11 @@ public struct Shard: Sendable, Codable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `i/n` (0 ≤ i < n).
-    /// - Throws: ``CollabBenchError`` (`.invalidArgument`) otherwise.
+    /// - Throws: ``CollabBenchError`` (`.invalidArgument`, setting `shard`) otherwise.
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else {
-            throw CollabBenchError(.invalidArgument, "--shard must be i/n with 0 <= i < n, e.g. 0/4 (got '\(text)')")
+            throw CollabBenchError(.invalidArgument, "must be i/n with 0 <= i < n, e.g. 0/4", setting: "shard", value: text)
         }
         self.init(index: i, count: n)
     }
@@ -166,16 +166,12 @@ public enum ConfigurationDiff {
         }
     }
 
-    private static func flatten(_ value: JSONValue, prefix: String = "") -> [String: String] {
-        switch value {
-        case .object(let o):
-            return o.reduce(into: [:]) { acc, kv in
-                acc.merge(flatten(kv.value, prefix: prefix.isEmpty ? kv.key : "\(prefix).\(kv.key)")) { $1 }
-            }
-        case .string(let s):
-            return [prefix: s.count > 60 ? String(s.prefix(12)) + "…(sha256 \(StableHash.sha256(s).prefix(8)))" : s]
-        default:
-            return [prefix: value.canonicalText]
+    /// Every leaf of a configuration by dotted path, as shown: a long string by its start and
+    /// hash, anything else as canonical JSON.
+    private static func flatten(_ value: JSONValue) -> [String: String] {
+        value.flattened().mapValues { leaf in
+            guard case .string(let s) = leaf else { return leaf.canonicalText }
+            return s.count > 60 ? String(s.prefix(12)) + "…(sha256 \(StableHash.sha256(s).prefix(8)))" : s
         }
     }
 }

@@ -30,12 +30,12 @@ public enum RunResolver {
                 let listed = diffs.prefix(6).joined(separator: "; ") + (diffs.count > 6 ? "; and \(diffs.count - 6) more" : "")
                 throw CollabBenchError(
                     .configurationChanged,
-                    "run '\(name)' exists with a different configuration (\(listed.isEmpty ? "stored by another CollabBench version" : listed)); use another --name or --force-new")
+                    "run '\(name)' exists with a different configuration (\(listed.isEmpty ? "stored by another CollabBench version" : listed)); give the run another name or force a new run")
             }
-            return existing.status == "completed" ? .alreadyComplete(existing) : .resume(existing)
+            return existing.status == .completed ? .alreadyComplete(existing) : .resume(existing)
         }
         if configuration.name == nil, let existing = try store.latestRun(configHash: hash) {
-            return existing.status == "completed" ? .alreadyComplete(existing) : .resume(existing)
+            return existing.status == .completed ? .alreadyComplete(existing) : .resume(existing)
         }
         return .new
     }

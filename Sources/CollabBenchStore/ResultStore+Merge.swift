@@ -102,10 +102,12 @@ extension ResultStore {
                     SELECT key, model, text, finish_reason, prompt_tokens, completion_tokens, served_model, created_at FROM src.response_cache
                     """)
                 report.cacheEntriesAdded = db.changesCount
-                try db.execute(sql: """
-                    UPDATE main.runs SET status = 'completed'
-                    WHERE status != 'completed' AND task_count <= (SELECT COUNT(*) FROM main.conversations c WHERE c.run_id = runs.id)
-                    """)
+                try db.execute(
+                    sql: """
+                        UPDATE main.runs SET status = :completed
+                        WHERE status != :completed AND task_count <= (SELECT COUNT(*) FROM main.conversations c WHERE c.run_id = runs.id)
+                        """,
+                    arguments: ["completed": RunStatus.completed.rawValue])
                 return .commit
             }
             return report

@@ -40,8 +40,8 @@ public struct StoredConversation: Sendable, Hashable {
     public var trial: Int
     /// The conversation's seed.
     public var seed: Int
-    /// `completed` or `failed`.
-    public var status: String
+    /// How it ended (`conversations.status`).
+    public var status: ConversationStatus
     /// Why it ended.
     public var endReason: String
     /// User/assistant exchanges.
@@ -128,7 +128,7 @@ extension ResultStore {
                 let id: Int64 = row["id"]
                 position[id] = result.count
                 result.append(StoredConversation(
-                    id: id, runID: runID, taskID: row["task_id"], trial: row["trial"], seed: row["seed"], status: row["status"],
+                    id: id, runID: runID, taskID: row["task_id"], trial: row["trial"], seed: row["seed"], status: ConversationStatus(storedText: row["status"]),
                     endReason: row["end_reason"], exchanges: row["exchanges"], failure: row["failure"],
                     startedAt: row["started_at"], finishedAt: row["finished_at"], scores: [:]))
             }

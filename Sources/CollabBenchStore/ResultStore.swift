@@ -46,7 +46,7 @@ public final class ResultStore: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    run.id, run.name, run.createdAt, run.finishedAt, run.status, run.packName, run.packVersion,
+                    run.id, run.name, run.createdAt, run.finishedAt, run.status.rawValue, run.packName, run.packVersion,
                     run.packKind.rawValue, run.packHash, run.agent, run.agentPreset, run.userSimulator, run.judge,
                     run.seed, run.taskCount, run.configJSON, run.collabbenchVersion, run.configHash,
                 ])
@@ -60,7 +60,7 @@ public final class ResultStore: Sendable {
     /// Marks a run as running again (when it is resumed).
     public func reopenRun(id: String) throws {
         try write { db in
-            try db.execute(sql: "UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE runs SET status = ?, finished_at = NULL WHERE id = ?", arguments: [RunStatus.running.rawValue, id])
         }
     }
 
@@ -73,9 +73,9 @@ public final class ResultStore: Sendable {
     }
 
     /// Marks a run finished with `status`.
-    public func finishRun(id: String, status: String, at time: String) throws {
+    public func finishRun(id: String, status: RunStatus, at time: String) throws {
         try write { db in
-            try db.execute(sql: "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", arguments: [status, time, id])
+            try db.execute(sql: "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", arguments: [status.rawValue, time, id])
         }
     }
 
@@ -96,7 +96,7 @@ public final class ResultStore: Sendable {
 
     static func runRecord(_ row: Row) -> RunRecord {
         RunRecord(
-            id: row["id"], name: row["name"], createdAt: row["created_at"], finishedAt: row["finished_at"], status: row["status"],
+            id: row["id"], name: row["name"], createdAt: row["created_at"], finishedAt: row["finished_at"], status: RunStatus(storedText: row["status"]),
             packName: row["pack_name"], packVersion: row["pack_version"], packKind: TaskKind(rawValue: row["pack_kind"]) ?? .math,
             packHash: row["pack_hash"], agent: row["agent"], agentPreset: row["agent_preset"], userSimulator: row["user_simulator"],
             judge: row["judge"], seed: row["seed"], taskCount: row["task_count"], configJSON: row["config_json"],
@@ -131,7 +131,7 @@ public final class ResultStore: Sendable {
                 """
         ).execute(
             arguments: [
-                result.runID, result.taskID, result.trial, result.seed, t.endReason == .failed ? "failed" : "completed",
+                result.runID, result.taskID, result.trial, result.seed, ConversationStatus(endReason: t.endReason).rawValue,
                 t.endReason.rawValue, t.exchanges, t.failure, result.startedAt, result.finishedAt, cost.usd, cost.unpricedCalls,
             ])
         let id = db.lastInsertedRowID
@@ -196,8 +196,8 @@ public final class ResultStore: Sendable {
                 let id: Int64 = row["id"]
                 order.append(id)
                 byID[id] = ConversationScores(
-                    conversationID: id, runID: runID, taskID: row["task_id"], trial: row["trial"], status: row["status"],
-                    endReason: row["end_reason"], scores: [:])
+                    conversationID: id, runID: runID, taskID: row["task_id"], trial: row["trial"],
+                    status: ConversationStatus(storedText: row["status"]), endReason: row["end_reason"], scores: [:])
             }
             let sql = """
                 SELECT s.conversation_id, s.metric, s.value, s.status, s.method, s.detail FROM scores s

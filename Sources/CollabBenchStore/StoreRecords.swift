@@ -11,8 +11,8 @@ public struct RunRecord: Sendable, Codable, Hashable {
     public var createdAt: String
     /// ISO-8601 end time, when finished.
     public var finishedAt: String?
-    /// `running`, `completed` or `interrupted`.
-    public var status: String
+    /// Where the run stands (`runs.status`).
+    public var status: RunStatus
     /// Pack name, version, kind and content hash.
     public var packName: String
     public var packVersion: String
@@ -37,7 +37,7 @@ public struct RunRecord: Sendable, Codable, Hashable {
 
     /// Creates a record.
     public init(
-        id: String, name: String, createdAt: String, finishedAt: String? = nil, status: String, packName: String,
+        id: String, name: String, createdAt: String, finishedAt: String? = nil, status: RunStatus, packName: String,
         packVersion: String, packKind: TaskKind, packHash: String, agent: String, agentPreset: String,
         userSimulator: String, judge: String, seed: Int, taskCount: Int, configJSON: String, collabbenchVersion: String,
         configHash: String = ""
@@ -112,9 +112,27 @@ public struct ConversationScores: Sendable, Hashable {
     public var runID: String
     public var taskID: String
     public var trial: Int
-    /// `completed` or `failed`.
-    public var status: String
+    /// How it ended (`conversations.status`).
+    public var status: ConversationStatus
     public var endReason: String
     /// Metric → entry.
     public var scores: [String: ScoreEntry]
+}
+
+// MARK: - Stored status text
+
+extension RunStatus {
+    /// The status stored as `text`; text no version of CollabBench writes reads as ``partial``
+    /// (not finished, so a run command continues it).
+    init(storedText text: String) {
+        self = RunStatus(rawValue: text) ?? .partial
+    }
+}
+
+extension ConversationStatus {
+    /// The status stored as `text`; text no version of CollabBench writes reads as ``failed``
+    /// (not scored, as reports have always treated anything but `completed`).
+    init(storedText text: String) {
+        self = ConversationStatus(rawValue: text) ?? .failed
+    }
 }

@@ -73,7 +73,7 @@ struct AnyAgentTests {
         let store = try ResultStore(path: dir + "/bad.sqlite")
         let run = try #require(try store.runs().first)
         for c in try store.conversationScores(runID: run.id) {
-            #expect(c.status == "failed")
+            #expect(c.status == .failed)
             #expect(c.scores.isEmpty)
         }
     }

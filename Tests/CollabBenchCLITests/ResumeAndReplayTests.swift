@@ -70,7 +70,7 @@ struct ResumeAndReplayTests {
         let conversations = try reopened.conversationScores(runID: runID)
         #expect(conversations.count == 6)
         #expect(Set(conversations.map(\.taskID)).count == 6)
-        #expect(try reopened.run(runID)?.status == "completed")
+        #expect(try reopened.run(runID)?.status == .completed)
         #expect(try reopened.integrityCheck() == "ok")
 
         // Once complete, the same command does nothing; a changed configuration is refused by name.
@@ -116,7 +116,7 @@ struct ResumeAndReplayTests {
         let store = try ResultStore(path: dir + "/all.sqlite")
         let runs = try store.runs()
         #expect(runs.count == 1)
-        #expect(runs.first?.status == "completed")
+        #expect(runs.first?.status == .completed)
         #expect(try store.conversationScores(runID: runs[0].id).count == 6)
     }
 }

@@ -88,7 +88,7 @@ struct RunControlsTests {
         #expect(second.stdout.contains("5 conversations completed"), "\(second.stdout)")
         let store = try ResultStore(path: dir + "/c.sqlite")
         let run = try #require(try store.run("budgeted"))
-        #expect(run.status == "completed")
+        #expect(run.status == .completed)
         #expect(try store.runCost(runID: run.id).usd == 24)
         let board = try await CLI.run(["leaderboard", "--db", dir + "/c.sqlite"])
         #expect(board.stdout.contains("$ / conv"), "\(board.stdout)")

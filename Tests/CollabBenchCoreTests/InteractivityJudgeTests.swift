@@ -1,5 +1,6 @@
 import CollabBenchCore
 import CollabBenchTestSupport
+import Foundation
 import Testing
 
 struct InteractivityJudgeTests {
@@ -47,7 +48,7 @@ struct InteractivityJudgeTests {
     @Test(arguments: [(#"{"thought":"x","score":0.75}"#, 0.75), (#"{"thought":"x","score":0}"#, 0.0), ("Score: 1", 1.0)])
     func unitScaleStoresTheFloatAsGiven(reply: String, expected: Double) async throws {
         let model = ScriptedChatModel(replies: [reply])
-        let verdict = try await InteractivityJudge(model: model, prompts: try PromptLibrary.load(), scale: .unitInterval)
+        let verdict = try await InteractivityJudge(model: model, prompts: try PromptLibrary.load(), scale: .unit)
             .judge(task: task, transcript: transcript, seed: 1)
         #expect(verdict.status == .scored)
         #expect(verdict.score == expected)
@@ -57,7 +58,7 @@ struct InteractivityJudgeTests {
 
     @Test func unitScaleRejectsOutOfRangeScoresAsUnscored() async throws {
         let model = ScriptedChatModel(replies: [#"{"score": 3}"#, #"{"score": -0.5}"#, "meh"])
-        let verdict = try await InteractivityJudge(model: model, prompts: try PromptLibrary.load(), scale: .unitInterval)
+        let verdict = try await InteractivityJudge(model: model, prompts: try PromptLibrary.load(), scale: .unit)
             .judge(task: task, transcript: transcript, seed: 1)
         #expect(verdict.status == .unscored)
         #expect(verdict.score == nil)
@@ -67,7 +68,7 @@ struct InteractivityJudgeTests {
     @Test func eachScaleHasItsOwnPromptHashCriterionAndSchema() async throws {
         let library = try PromptLibrary.load()
         var hashes: Set<String> = []
-        for scale in InteractivityJudge.Scale.allCases {
+        for scale in ITRScale.allCases {
             let model = ScriptedChatModel(replies: [#"{"thought":"x","score":1}"#])
             let verdict = try await InteractivityJudge(model: model, prompts: library, scale: scale).judge(task: task, transcript: transcript, seed: 1)
             #expect(verdict.promptHash == (try library.template(scale.templateName)).hash)
@@ -77,6 +78,15 @@ struct InteractivityJudgeTests {
             hashes.insert(verdict.promptHash)
         }
         #expect(hashes.count == 2)
-        #expect(InteractivityJudge.Scale.threeLevel.criterion == "interactivity")
+        #expect(ITRScale.threeLevel.criterion == "interactivity")
+    }
+
+    @Test func theScaleHasOneSpellingTheStoredConfigurationUses() throws {
+        // The judge's scale is the configuration's: one type, written as a run's JSON and `--itr-scale` write it.
+        #expect(InteractivityJudge.Scale.self == ITRScale.self)
+        #expect(ITRScale.allCases.map(\.rawValue) == ["three-level", "unit"])
+        #expect(String(decoding: try JSONEncoder().encode([ITRScale.threeLevel, .unit]), as: UTF8.self) == #"["three-level","unit"]"#)
+        #expect(try JSONDecoder().decode(ITRScale.self, from: Data(#""unit""#.utf8)) == .unit)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(ITRScale.self, from: Data(#""three_level""#.utf8)) }
     }
 }

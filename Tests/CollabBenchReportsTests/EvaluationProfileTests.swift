@@ -45,7 +45,7 @@ struct EvaluationProfileTests {
 
     @Test func unreadableConfigurationFallsBackToTheRunColumns() {
         let run = RunRecord(
-            id: "x", name: "x", createdAt: "t", status: "completed", packName: "math", packVersion: "1", packKind: .math, packHash: "h",
+            id: "x", name: "x", createdAt: "t", status: .completed, packName: "math", packVersion: "1", packKind: .math, packHash: "h",
             agent: "openai/a", agentPreset: "base", userSimulator: "openai/u@http://h/v1", judge: "openai/j", seed: 1, taskCount: 1,
             configJSON: "not json", collabbenchVersion: "t")
         let p = EvaluationProfile(run: run, taskIDs: ["a"])

@@ -96,7 +96,7 @@ struct CostAndBudgetTests {
         #expect(stopped.completed == 1)
         #expect(stopped.notStartedForBudget == 5)
         let run = try #require(try store.run(stopped.runID))
-        #expect(run.status == "partial")
+        #expect(run.status == .partial)
         // The same configuration with a larger budget continues the run.
         let (second, factory2) = try runner(server: server, store: store, meter: RunMeter(), price: Self.price, budget: 10_000)
         let resumed = try await second.run(resuming: run)
@@ -106,7 +106,7 @@ struct CostAndBudgetTests {
         #expect(resumed.completed == 5)
         #expect(resumed.alreadyStored == 1)
         #expect(resumed.notStartedForBudget == 0)
-        #expect(try store.run(stopped.runID)?.status == "completed")
+        #expect(try store.run(stopped.runID)?.status == .completed)
         #expect(try store.runCost(runID: stopped.runID).conversations == 6)
     }
 

@@ -10,7 +10,7 @@ struct ResultStoreTests {
 
     static func run(_ id: String) -> RunRecord {
         RunRecord(
-            id: id, name: id, createdAt: "2026-01-01T00:00:00Z", status: "running", packName: "math", packVersion: "1",
+            id: id, name: id, createdAt: "2026-01-01T00:00:00Z", status: .running, packName: "math", packVersion: "1",
             packKind: .math, packHash: "h", agent: "openai/a", agentPreset: "base", userSimulator: "openai/u", judge: "openai/j",
             seed: 42, taskCount: 1, configJSON: "{}", collabbenchVersion: "0.1.0")
     }

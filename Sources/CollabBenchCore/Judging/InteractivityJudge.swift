@@ -1,52 +1,16 @@
 /// The interactivity (ITR) judge: one call per conversation.
 ///
-/// Two scales: the paper's 3-level rubric (``Scale/threeLevel``, each score S reported as
-/// 2·(S − 2.5)) and the later 0–1 variant (``Scale/unitInterval``, the float stored as given).
+/// Two scales (``ITRScale``): the paper's 3-level rubric (``ITRScale/threeLevel``, each score S
+/// reported as 2·(S − 2.5)) and the later 0–1 variant (``ITRScale/unit``, the float stored
+/// as given).
 /// Each scale has its own prompt template and criterion name, so the verdict's prompt hash and
 /// criterion say which one produced a score.
 ///
 /// An unreadable reply is retried up to ``maxAttempts`` times (with a new seed); if none can be
 /// read the verdict is ``JudgeStatus/unscored`` with every raw reply kept. It is never 0.
 public struct InteractivityJudge: Sendable {
-    /// The rating scale the judge is asked to use.
-    public enum Scale: String, Sendable, Codable, Hashable, CaseIterable {
-        /// The paper's rubric: an integer 1, 2 or 3, reported as 2·(S − 2.5) (+1, −1, −3).
-        case threeLevel = "three_level"
-        /// The later variant: a float in [0, 1], reported as given.
-        case unitInterval = "unit_interval"
-
-        /// The prompt template this scale uses.
-        public var templateName: String {
-            switch self {
-            case .threeLevel: "judge.interactivity"
-            case .unitInterval: "judge.interactivity.unit"
-            }
-        }
-
-        /// The criterion recorded with the verdict (`interactivity` or `interactivity_unit`).
-        public var criterion: String {
-            switch self {
-            case .threeLevel: "interactivity"
-            case .unitInterval: "interactivity_unit"
-            }
-        }
-
-        /// The JSON schema the judge is asked to follow on this scale.
-        public var schemaJSON: String {
-            switch self {
-            case .threeLevel: InteractivityJudge.schemaJSON
-            case .unitInterval: InteractivityJudge.unitSchemaJSON
-            }
-        }
-
-        /// The values a readable reply may hold.
-        var allowed: ClosedRange<Double> {
-            switch self {
-            case .threeLevel: 1...3
-            case .unitInterval: 0...1
-            }
-        }
-    }
+    /// The rating scale the judge is asked to use: the one ``ITRScale`` of CollabBench.
+    public typealias Scale = ITRScale
 
     /// The judge model.
     public var model: any ChatModel
@@ -59,7 +23,7 @@ public struct InteractivityJudge: Sendable {
     /// Calls made at most for one conversation when replies cannot be read.
     public var maxAttempts: Int
     /// The rating scale.
-    public var scale: Scale
+    public var scale: ITRScale
 
     /// The JSON schema of the 3-level rubric.
     public static let schemaJSON = """
@@ -83,7 +47,7 @@ public struct InteractivityJudge: Sendable {
     ///   - scale: The rating scale; the paper's 3-level rubric by default.
     public init(
         model: any ChatModel, prompts: PromptLibrary, sampling: Sampling = .init(temperature: 0, maxTokens: 400),
-        structuredOutput: Bool = true, maxAttempts: Int = 3, scale: Scale = .threeLevel
+        structuredOutput: Bool = true, maxAttempts: Int = 3, scale: ITRScale = .threeLevel
     ) {
         self.model = model
         self.prompts = prompts
@@ -114,7 +78,7 @@ public struct InteractivityJudge: Sendable {
             guard let parsed = JudgeReplyParser.score(in: text, allowed: scale.allowed), parsed.score.isFinite else { return nil }
             switch scale {
             case .threeLevel: return parsed.score == parsed.score.rounded() ? parsed : nil
-            case .unitInterval: return parsed
+            case .unit: return parsed
             }
         }
         switch try await loop.run(messages: [.user(prompt)], seed: seed, seedKey: scale.templateName, read: read) {

@@ -137,8 +137,8 @@ public enum RunComparer {
         let scoredA = Set(conversationsA.flatMap { $0.scores.values.filter { $0.status == .scored }.map(\.metric) })
         let scoredB = Set(conversationsB.flatMap { $0.scores.values.filter { $0.status == .scored }.map(\.metric) })
         names += scoredA.intersection(scoredB).subtracting(names).sorted()
-        let completedA = conversationsA.filter { $0.status == "completed" }
-        let completedB = conversationsB.filter { $0.status == "completed" }
+        let completedA = conversationsA.filter { $0.status == .completed }
+        let completedB = conversationsB.filter { $0.status == .completed }
         let metrics = names.map { name in
             compareMetric(
                 name, a: completedA, b: completedB, options: options,

@@ -98,7 +98,7 @@ public enum HTMLExporter {
             let byID = Dictionary(uniqueKeysWithValues: conversations.map { ($0.id, $0) })
             let metric = run.packKind.metricName
             out.write("<details class=\"run\" id=\"run-\(h(anchor(run.id)))\"><summary><strong>\(h(run.name == run.id ? run.id : "\(run.name) (\(run.id))"))</strong> · \(h(AgentIdentity(run: run).label)) · \(h(run.packName)) · \(conversations.count) conversations</summary>\n")
-            out.write("<p class=\"note\">user \(h(run.userSimulator)) · judge \(h(run.judge)) · seed \(run.seed) · created \(h(run.createdAt)) · status \(h(run.status))</p>\n")
+            out.write("<p class=\"note\">user \(h(run.userSimulator)) · judge \(h(run.judge)) · seed \(run.seed) · created \(h(run.createdAt)) · status \(h(run.status.rawValue))</p>\n")
             var written = Set<Int64>()
             try store.forEachTranscript(runID: runID) { id, messages in
                 guard let conversation = byID[id] else { return }
@@ -120,7 +120,7 @@ public enum HTMLExporter {
             let value = entry.value.map { Exporter.fixed($0 * scale, digits) } ?? entry.status.rawValue
             return " · \(h(label)) \(h(value))"
         }
-        out.write("<details class=\"conversation \(c.status == "failed" ? "failed" : "")\"><summary><code>\(h(c.taskID))</code> trial \(c.trial) · \(h(c.status)) · \(h(c.endReason)) after \(c.exchanges) exchanges")
+        out.write("<details class=\"conversation \(c.status == .failed ? "failed" : "")\"><summary><code>\(h(c.taskID))</code> trial \(c.trial) · \(h(c.status.rawValue)) · \(h(c.endReason)) after \(c.exchanges) exchanges")
         out.write(score(metric, LeaderboardRenderer.metricLabel(metric), scale: 100, digits: 1))
         out.write(score("tok_k", "#Tok", scale: 1, digits: 3))
         out.write(score("itr", "ITR", scale: 100, digits: 0))

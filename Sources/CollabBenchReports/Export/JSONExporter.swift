@@ -35,7 +35,7 @@ public enum JSONExporter {
             guard let run = try store.run(runID) else { continue }
             out.write(i == 0 ? "\n" : ",\n")
             out.write("{\"id\":\(quote(run.id)),\"name\":\(quote(run.name)),\"created_at\":\(quote(run.createdAt)),")
-            out.write("\"finished_at\":\(run.finishedAt.map(quote) ?? "null"),\"status\":\(quote(run.status)),")
+            out.write("\"finished_at\":\(run.finishedAt.map(quote) ?? "null"),\"status\":\(quote(run.status.rawValue)),")
             out.write("\"pack\":{\"name\":\(quote(run.packName)),\"version\":\(quote(run.packVersion)),\"kind\":\(quote(run.packKind.rawValue)),\"hash\":\(quote(run.packHash))},")
             out.write("\"agent\":\(quote(run.agent)),\"agent_preset\":\(quote(run.agentPreset)),\"user_simulator\":\(quote(run.userSimulator)),")
             out.write("\"judge\":\(quote(run.judge)),\"seed\":\(run.seed),\"task_count\":\(run.taskCount),")
@@ -106,7 +106,7 @@ public enum JSONExporter {
             try k.encode(c.taskID, forKey: .taskID)
             try k.encode(c.trial, forKey: .trial)
             try k.encode(c.seed, forKey: .seed)
-            try k.encode(c.status, forKey: .status)
+            try k.encode(c.status.rawValue, forKey: .status)
             try k.encode(c.endReason, forKey: .endReason)
             try k.encode(c.exchanges, forKey: .exchanges)
             try k.encode(c.failure, forKey: .failure)

@@ -179,13 +179,13 @@ public enum Gate {
             if differences.contains(where: { $0.hasPrefix("tasks differ") }) {
                 notes.append("pack \(pack): compared on the \(shared.count) tasks both runs hold (baseline \(profileBase.taskIDs.count), candidate \(profileCand.taskIDs.count))")
             }
-            let failedBase = conversationsBase.filter { $0.status != "completed" }.count
-            let failedCand = conversationsCand.filter { $0.status != "completed" }.count
+            let failedBase = conversationsBase.filter { $0.status != .completed }.count
+            let failedCand = conversationsCand.filter { $0.status != .completed }.count
             if failedBase + failedCand > 0 {
                 notes.append("pack \(pack): failed conversations (not scored): baseline \(failedBase), candidate \(failedCand)")
             }
-            let completedBase = conversationsBase.filter { $0.status == "completed" && shared.contains($0.taskID) }
-            let completedCand = conversationsCand.filter { $0.status == "completed" && shared.contains($0.taskID) }
+            let completedBase = conversationsBase.filter { $0.status == .completed && shared.contains($0.taskID) }
+            let completedCand = conversationsCand.filter { $0.status == .completed && shared.contains($0.taskID) }
             for allowance in options.allowances {
                 let metric = allowance.metric == "task" ? cand.packKind.metricName : allowance.metric
                 if ["accuracy", "pass_rate", "bleu"].contains(metric) && metric != cand.packKind.metricName { continue }

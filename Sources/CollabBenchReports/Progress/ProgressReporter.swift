@@ -1,26 +1,30 @@
 import CollabBenchCore
-import CollabBenchReports
-import CollabBenchRunner
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Shows a run's progress, read from its ``RunMeter``.
+/// Shows a run's progress: the runner's ``RunProgress`` events and the counters of its
+/// ``RunMeter``, drawn with ``ProgressRenderer``.
 ///
-/// On a terminal (stderr is a tty, no `--no-progress`): a live status line on stderr, redrawn four
-/// times a second, coloured unless `NO_COLOR` is set or `TERM=dumb`; the start line and each failed
-/// conversation print above it on stdout; ``finish()`` replaces it with a final plain line.
-/// Otherwise (logs, CI, `--no-progress`): plain lines on stdout: the start line, one line per
-/// failed conversation, a progress line every `interval` seconds and a final one.
-final class ProgressReporter: Sendable {
+/// On a terminal (`isTerminal`, no `noProgress`): a live status line, redrawn four times a second,
+/// coloured unless `NO_COLOR` is set or `TERM=dumb`; the start line and each failed conversation
+/// print above it as lines; ``finish()`` replaces it with a final plain line. Otherwise (logs, CI,
+/// `--no-progress`): plain lines only: the start line, one line per failed conversation, a
+/// progress line every `interval` seconds and a final one.
+///
+/// The reporter keeps no counters: what it shows comes from the events and the meter. Where it
+/// writes is a ``ProgressOutput`` (stdout and stderr by default), so a server can send the lines
+/// elsewhere.
+///
+/// ```swift
+/// let reporter = ProgressReporter(meter: meter, agent: "openai/m [base]", pack: "math", noProgress: false, interval: 30)
+/// reporter.start()
+/// defer { reporter.finish() }
+/// let summary = try await runner.run { reporter.handle($0) }
+/// ```
+public final class ProgressReporter: Sendable {
     /// How progress is shown.
-    enum Mode: Equatable {
-        /// A redrawn status line on a terminal.
+    public enum Mode: Sendable, Equatable {
+        /// A redrawn status line on a terminal (`dumb`: no erase-line escape).
         case live(colour: Bool, dumb: Bool)
         /// Periodic plain lines.
         case plain
@@ -33,7 +37,7 @@ final class ProgressReporter: Sendable {
         var timer: Task<Void, Never>?
         /// Columns of the live line now on screen (0: none).
         var liveWidth = 0
-        /// The total the `.started` event gave, for a meter whose total is not set yet.
+        /// The total the `.started` event gave, shown while the meter's total is not set yet.
         var eventTotal = 0
     }
 
@@ -41,44 +45,49 @@ final class ProgressReporter: Sendable {
     private let agent: String
     private let pack: String
     private let interval: Double
-    let mode: Mode
+    private let output: any ProgressOutput
+    /// How this reporter shows progress.
+    public let mode: Mode
     private let state = Mutex(State())
 
     /// Live redraws per second at most.
-    static let redrawsPerSecond = 4.0
+    public static let redrawsPerSecond = 4.0
 
-    /// Creates a reporter; nothing prints until ``start()`` and the run's `.started` event.
+    /// Creates a reporter; nothing is written until the run's `.started` event.
     ///
     /// - Parameters:
-    ///   - meter: the run's meter, read for every line.
+    ///   - meter: the run's meter, read for every progress line.
     ///   - agent: the agent under test, as shown in the start line.
     ///   - pack: the task pack's name.
     ///   - noProgress: `--no-progress`: plain lines even on a terminal.
     ///   - interval: seconds between plain progress lines (`--progress-interval`); 0 or less: only
     ///     the final line.
     ///   - environment: the process environment (`NO_COLOR`, `TERM`).
-    ///   - isTerminal: whether stderr is a terminal; default `isatty(2)`.
-    init(
+    ///   - isTerminal: whether the output's terminal is one; default: whether stderr is a tty.
+    ///   - output: where lines and the live line go; default stdout and stderr.
+    public init(
         meter: RunMeter, agent: String, pack: String, noProgress: Bool, interval: Double,
-        environment: [String: String] = ProcessInfo.processInfo.environment, isTerminal: Bool = isatty(2) != 0
+        environment: [String: String] = ProcessInfo.processInfo.environment, isTerminal: Bool = StandardProgressOutput.stderrIsTerminal,
+        output: any ProgressOutput = StandardProgressOutput()
     ) {
         self.meter = meter
         self.agent = agent
         self.pack = pack
         self.interval = interval
+        self.output = output
         self.mode = Self.mode(noProgress: noProgress, environment: environment, isTerminal: isTerminal)
     }
 
     /// The display for these settings. Colour follows no-color.org: a non-empty `NO_COLOR` turns it off.
-    static func mode(noProgress: Bool, environment: [String: String], isTerminal: Bool) -> Mode {
+    public static func mode(noProgress: Bool, environment: [String: String], isTerminal: Bool) -> Mode {
         guard isTerminal && !noProgress else { return .plain }
         let dumb = environment["TERM"] == "dumb"
         let noColour = !(environment["NO_COLOR"] ?? "").isEmpty
         return .live(colour: !noColour && !dumb, dumb: dumb)
     }
 
-    /// Starts the timer that redraws the live line or prints the periodic plain lines.
-    func start() {
+    /// Starts the timer that redraws the live line or writes the periodic plain lines.
+    public func start() {
         let period: Double
         switch mode {
         case .live: period = 1 / Self.redrawsPerSecond
@@ -98,8 +107,8 @@ final class ProgressReporter: Sendable {
         }
     }
 
-    /// Handles one event of the runner: prints the start line and each failure.
-    func handle(_ event: RunProgress) {
+    /// Handles one event of the runner: writes the start line and each failure.
+    public func handle(_ event: RunProgress) {
         state.withLock { state in
             guard !state.finished else { return }
             switch event {
@@ -109,16 +118,16 @@ final class ProgressReporter: Sendable {
                 let line = ProgressRenderer.startLine(runID: runID, total: total, alreadyStored: alreadyStored, pack: pack, agent: agent)
                 printAbove(line, &state)
             case .conversationFinished(let taskID, let done, let total, let status, let detail):
-                guard status == "failed" else { return }
+                guard status == .failed else { return }
                 printAbove(ProgressRenderer.failureLine(taskID: taskID, done: done, total: total, reason: detail), &state)
             }
             if case .live = mode { drawLive(&state) }
         }
     }
 
-    /// Stops the timer and prints the final progress line (in place of the live line on a
-    /// terminal). Idempotent; prints nothing when the run never started (it threw before).
-    func finish() {
+    /// Stops the timer and writes the final progress line (in place of the live line on a
+    /// terminal). Idempotent; writes nothing when the run never started (it threw before).
+    public func finish() {
         state.withLock { state in
             guard !state.finished else { return }
             state.finished = true
@@ -129,9 +138,9 @@ final class ProgressReporter: Sendable {
             switch mode {
             case .live:
                 clearLive(&state)
-                Self.write(line + "\n", to: 2)
+                output.writeTerminal(line + "\n")
             case .plain:
-                Self.printOut(line)
+                output.printLine(line)
             }
         }
     }
@@ -140,14 +149,15 @@ final class ProgressReporter: Sendable {
         state.withLock { $0.timer?.cancel() }
     }
 
-    // MARK: - Drawing (callers hold the lock)
+    // MARK: - Drawing
 
-    private func tick() {
+    /// One beat of the timer: redraws the live line or writes a plain progress line.
+    func tick() {
         state.withLock { state in
             guard !state.finished, state.runStarted else { return }
             switch mode {
             case .live: drawLive(&state)
-            case .plain: Self.printOut(ProgressRenderer.plainLine(snapshot(state)))
+            case .plain: output.printLine(ProgressRenderer.plainLine(snapshot(state)))
             }
         }
     }
@@ -158,68 +168,30 @@ final class ProgressReporter: Sendable {
         return s
     }
 
-    /// Prints `line` on stdout; on a terminal, first takes the live line away (it is redrawn after).
+    /// Writes `line`; on a terminal, first takes the live line away (it is redrawn after).
     private func printAbove(_ line: String, _ state: inout State) {
         if case .live = mode { clearLive(&state) }
-        Self.printOut(line)
+        output.printLine(line)
     }
 
     private func drawLive(_ state: inout State) {
         guard case .live(let colour, let dumb) = mode, state.runStarted else { return }
         // One column short of the width, so the cursor never reaches the last column and wraps.
-        let line = ProgressRenderer.liveLine(snapshot(state), width: Self.terminalColumns() - 1, colour: colour)
+        let line = ProgressRenderer.liveLine(snapshot(state), width: output.terminalColumns() - 1, colour: colour)
         if dumb {
             // No erase-line on a dumb terminal: blank out what the last line left with spaces.
             let columns = line.unicodeScalars.count
-            Self.write("\r" + line + String(repeating: " ", count: max(0, state.liveWidth - columns)), to: 2)
+            output.writeTerminal("\r" + line + String(repeating: " ", count: max(0, state.liveWidth - columns)))
             state.liveWidth = columns
         } else {
-            Self.write("\r" + line + "\u{1B}[K", to: 2)
+            output.writeTerminal("\r" + line + "\u{1B}[K")
             state.liveWidth = max(1, line.unicodeScalars.count)
         }
     }
 
     private func clearLive(_ state: inout State) {
         guard state.liveWidth > 0, case .live(_, let dumb) = mode else { return }
-        Self.write(dumb ? "\r" + String(repeating: " ", count: state.liveWidth) + "\r" : "\r\u{1B}[K", to: 2)
+        output.writeTerminal(dumb ? "\r" + String(repeating: " ", count: state.liveWidth) + "\r" : "\r\u{1B}[K")
         state.liveWidth = 0
-    }
-
-    // MARK: - Output
-
-    /// Prints a line on stdout and flushes it, so it lands before the next live line on stderr.
-    private static func printOut(_ line: String) {
-        print(line)
-        fflush(nil)
-    }
-
-    /// Writes `text` to a file descriptor unbuffered (stderr here: no stdio buffer to flush).
-    private static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { buffer in
-                #if canImport(Glibc)
-                Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                #else
-                Darwin.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                #endif
-            }
-            if n > 0 {
-                offset += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
-    }
-
-    /// The terminal's width in columns: the tty's size, else `COLUMNS`, else 80.
-    private static func terminalColumns() -> Int {
-        var size = winsize()
-        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
-        return 80
     }
 }
