@@ -185,7 +185,7 @@ public enum Leaderboard {
                 guard let profile = profiles[profileID], let runs = byProfile[profileID] else { continue }
                 let rows = boardRows(runs, profile: profile, options: options)
                 boards.append(LeaderboardBoard(
-                    pack: pack, kind: profile.packKind, metric: profile.packKind.metricName, profile: profile,
+                    pack: pack, kind: profile.packKind, metric: profile.packKind.metric.name, profile: profile,
                     differences: profileID == reference.id ? [] : profile.differences(from: reference), rows: rows))
             }
         }
@@ -219,14 +219,14 @@ public enum Leaderboard {
 
     static func row(_ runs: [RunData], profile: EvaluationProfile, options: LeaderboardOptions) -> LeaderboardRow {
         let first = runs[0]
-        let metric = profile.packKind.metricName
+        let metric = profile.packKind.metric.name
         let all = runs.flatMap(\.conversations)
         let completed = all.filter { $0.status == .completed }
         let quality = runs.map(\.quality).reduce(RunQualityCounts(), +)
         let seedParts = [profile.id, first.agent.key]
-        let task = TaskValues(completed, metric: metric, scale: 100)
-        let tokens = TaskValues(completed, metric: "tok_k", scale: 1)
-        let itr = TaskValues(completed, metric: "itr", scale: 100)
+        let task = TaskValues(completed, metric: profile.packKind.metric)
+        let tokens = TaskValues(completed, metric: .tokensK)
+        let itr = TaskValues(completed, metric: .itr)
         let tally = QualityTally(completed.map(\.scores), taskMetric: metric)
         var perTaskCount: [String: Int] = [:]
         for c in all { perTaskCount[c.taskID, default: 0] += 1 }
@@ -243,19 +243,14 @@ public enum Leaderboard {
             failed: all.count - completed.count, metric: metric,
             taskMetric: task.mean, taskMetricCI: interval(task, metric), taskMetricN: task.scoredConversations,
             taskMetricSkipped: tally.taskMetricSkipped, taskMetricUnscored: tally.taskMetricMissing + tally.taskMetricNotScored,
-            tokensK: tokens.mean, tokensKCI: interval(tokens, "tok_k"),
-            interactivity: itr.mean, interactivityCI: interval(itr, "itr"), interactivityN: itr.scoredConversations,
+            tokensK: tokens.mean, tokensKCI: interval(tokens, Metric.tokensK.name),
+            interactivity: itr.mean, interactivityCI: interval(itr, Metric.itr.name), interactivityN: itr.scoredConversations,
             interactivityUnscored: tally.interactivityMissing + tally.interactivityNotScored, unscored: tally.conversationsWithUnscoredFigure,
             simulatorFormatErrorRate: quality.simulatorFormatErrorRate, userMessages: quality.userMessages,
             judgeUnreadableRate: quality.judgeUnreadableRate, judgeCalls: quality.judgeCalls,
-            passAtK: isBinary(metric) ? passAtK(completed, metric: metric) : [])
+            passAtK: profile.packKind.metric.isBinary ? passAtK(completed, metric: metric) : [])
             .withJudgeAndSimulatorFigures(completed, tally: tally)
             .withCost(runs.map(\.cost))
-    }
-
-    /// Whether `metric` takes only the values 0 and 1.
-    public static func isBinary(_ metric: String) -> Bool {
-        metric == "accuracy" || metric == "pass_rate"
     }
 
     static func passAtK(_ conversations: [ConversationScores], metric: String) -> [PassAtKEstimate] {
@@ -304,6 +299,11 @@ struct TaskValues {
         taskIDs = sums.keys.sorted()
         perTask = taskIDs.map { id in sums[id].map { $0.0 / Double($0.1) } ?? 0 }
         scoredConversations = scored
+    }
+
+    /// The per-task means of `metric`, in its reporting units.
+    init(_ conversations: [ConversationScores], metric: Metric) {
+        self.init(conversations, metric: metric.name, scale: metric.scale.factor)
     }
 
     /// Mean of the per-task means.

@@ -34,7 +34,7 @@ public enum LeaderboardRenderer {
 
     static func header(_ board: LeaderboardBoard) -> [String] {
         var header = [
-            "Agent", metricLabel(board.metric) + " [95% CI]", "#Tok (k) [95% CI]", "ITR [95% CI]", "tasks", "n", "failed", "unscored",
+            "Agent", Metric.named(board.metric).label + " [95% CI]", "#Tok (k) [95% CI]", "ITR [95% CI]", "tasks", "n", "failed", "unscored",
             "sim fmt err", "early stops", "leaks", "judge unread",
         ]
         if board.rows.contains(where: { $0.judgeAgreementAlpha != nil }) { header += ["judge α", "judge spread"] }
@@ -64,17 +64,6 @@ public enum LeaderboardRenderer {
             cells += [(r.costPerConversationUSD.map { String(format: "%.4f", $0) } ?? "—") + (r.costUSD != nil && r.unpricedCalls > 0 ? " +?" : "")]
         }
         return cells
-    }
-
-    static func metricLabel(_ metric: String) -> String {
-        switch metric {
-        case "accuracy": "Acc"
-        case "pass_rate": "Pass"
-        case "bleu": "BLEU"
-        case "tok_k": "#Tok (k)"
-        case "itr": "ITR"
-        default: metric
-        }
     }
 
     static func format(_ value: Double?, digits: Int) -> String {

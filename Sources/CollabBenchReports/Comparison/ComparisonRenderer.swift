@@ -1,3 +1,4 @@
+import CollabBenchCore
 import Foundation
 
 /// Renders a comparison of two runs for a terminal or as JSON.
@@ -19,7 +20,7 @@ public enum ComparisonRenderer {
         let header = ["Metric", "pairs", "A", "B", "B − A [\(level)% CI]", "p", "test"]
         let rows = c.metrics.map { m in
             [
-                LeaderboardRenderer.metricLabel(m.metric) + (m.metric == LeaderboardRenderer.metricLabel(m.metric) ? "" : " (\(m.metric))"),
+                Metric.named(m.metric).label + (m.metric == Metric.named(m.metric).label ? "" : " (\(m.metric))"),
                 String(m.pairs), number(m.meanA, m.metric), number(m.meanB, m.metric),
                 signed(m.difference, m.metric) + (m.interval.map { " [\(signed($0.lower, m.metric)), \(signed($0.upper, m.metric))]" } ?? ""),
                 pValue(m.pValue), m.test,
@@ -27,7 +28,7 @@ public enum ComparisonRenderer {
         }
         out += LeaderboardRenderer.table(header: header, rows: rows)
         for m in c.metrics where !m.improved.isEmpty || !m.worsened.isEmpty {
-            let label = LeaderboardRenderer.metricLabel(m.metric)
+            let label = Metric.named(m.metric).label
             for (changes, count, flippedText, changedText) in [
                 (m.worsened, m.worsenedCount, "flipped to fail in B", "worse in B"), (m.improved, m.improvedCount, "flipped to pass in B", "better in B"),
             ] where !changes.isEmpty {
@@ -48,7 +49,7 @@ public enum ComparisonRenderer {
         return String(decoding: try encoder.encode(c), as: UTF8.self) + "\n"
     }
 
-    static func digits(_ metric: String) -> Int { metric == "tok_k" || metric == "user_tok_k" ? 3 : 1 }
+    static func digits(_ metric: String) -> Int { Metric.named(metric).scale.digits }
 
     static func number(_ value: Double?, _ metric: String) -> String {
         LeaderboardRenderer.format(value, digits: digits(metric))

@@ -132,8 +132,7 @@ public enum RunComparer {
         let profileB = EvaluationProfile(run: b, taskIDs: conversationsB.map(\.taskID))
         let tasksA = Set(profileA.taskIDs)
         let tasksB = Set(profileB.taskIDs)
-        let metric = a.packKind.metricName
-        var names = [metric, "tok_k", "itr"]
+        var names = [a.packKind.metric, .tokensK, .itr].map(\.name)
         let scoredA = Set(conversationsA.flatMap { $0.scores.values.filter { $0.status == .scored }.map(\.metric) })
         let scoredB = Set(conversationsB.flatMap { $0.scores.values.filter { $0.status == .scored }.map(\.metric) })
         names += scoredA.intersection(scoredB).subtracting(names).sorted()
@@ -141,7 +140,7 @@ public enum RunComparer {
         let completedB = conversationsB.filter { $0.status == .completed }
         let metrics = names.map { name in
             compareMetric(
-                name, a: completedA, b: completedB, options: options,
+                Metric.named(name), a: completedA, b: completedB, options: options,
                 seed: StatisticsSeed.derive(options.seed, a.id, b.id, name))
         }
         return RunComparison(
@@ -152,21 +151,7 @@ public enum RunComparer {
             draws: options.draws, seed: String(options.seed))
     }
 
-    /// The scale of a metric in reports: ×100 for task metrics and ITR, ×1 otherwise.
-    public static func scale(of metric: String) -> Double {
-        ["accuracy", "pass_rate", "bleu", "itr"].contains(metric) ? 100 : 1
-    }
-
-    /// Whether higher values of `metric` are better (nil when neither direction is).
-    public static func higherIsBetter(_ metric: String) -> Bool? {
-        switch metric {
-        case "accuracy", "pass_rate", "bleu", "itr": true
-        case "tok_k": false
-        default: nil
-        }
-    }
-
-    /// Paired per-task values of `metric` in two sets of conversations.
+    /// Paired per-task values of `metric` (in its reporting units) in two sets of conversations.
     struct Pairs {
         var taskIDs: [String]
         var a: [Double]
@@ -174,10 +159,9 @@ public enum RunComparer {
         /// True when each paired task has exactly one scored value on each side.
         var singleTrial: Bool
 
-        init(_ metric: String, a conversationsA: [ConversationScores], b conversationsB: [ConversationScores]) {
-            let scale = RunComparer.scale(of: metric)
-            let valuesA = TaskValues(conversationsA, metric: metric, scale: scale)
-            let valuesB = TaskValues(conversationsB, metric: metric, scale: scale)
+        init(_ metric: Metric, a conversationsA: [ConversationScores], b conversationsB: [ConversationScores]) {
+            let valuesA = TaskValues(conversationsA, metric: metric)
+            let valuesB = TaskValues(conversationsB, metric: metric)
             let byA = valuesA.byTask
             let byB = valuesB.byTask
             taskIDs = valuesA.taskIDs.filter { byB[$0] != nil }
@@ -185,7 +169,7 @@ public enum RunComparer {
             b = taskIDs.map { byB[$0] ?? 0 }
             func counts(_ conversations: [ConversationScores]) -> [String: Int] {
                 var counts: [String: Int] = [:]
-                for c in conversations where c.scores[metric]?.status == .scored && c.scores[metric]?.value != nil {
+                for c in conversations where c.scores[metric.name]?.status == .scored && c.scores[metric.name]?.value != nil {
                     counts[c.taskID, default: 0] += 1
                 }
                 return counts
@@ -197,13 +181,13 @@ public enum RunComparer {
     }
 
     static func compareMetric(
-        _ metric: String, a: [ConversationScores], b: [ConversationScores], options: ComparisonOptions, seed: UInt64
+        _ metric: Metric, a: [ConversationScores], b: [ConversationScores], options: ComparisonOptions, seed: UInt64
     ) -> MetricComparison {
         let pairs = Pairs(metric, a: a, b: b)
         let differences = zip(pairs.b, pairs.a).map { $0 - $1 }
-        let binary = Leaderboard.isBinary(metric) && pairs.singleTrial
+        let binary = metric.isBinary && pairs.singleTrial
         var result = MetricComparison(
-            metric: metric, higherIsBetter: higherIsBetter(metric), binary: binary, pairs: pairs.taskIDs.count,
+            metric: metric.name, higherIsBetter: metric.higherIsBetter, binary: binary, pairs: pairs.taskIDs.count,
             meanA: Leaderboard.mean(pairs.a), meanB: Leaderboard.mean(pairs.b), difference: Leaderboard.mean(differences),
             interval: Bootstrap.meanInterval(differences, level: options.level, resamples: options.resamples, seed: seed),
             pValue: 1, test: "none (no paired tasks)", aOnly: nil, bOnly: nil, improved: [], worsened: [], improvedCount: 0,
@@ -212,7 +196,7 @@ public enum RunComparer {
         var changes = zip(pairs.taskIDs, zip(pairs.a, pairs.b)).map { TaskChange(taskID: $0.0, a: $0.1.0, b: $0.1.1) }
             .filter { $0.a != $0.b }
         changes.sort { abs($0.b - $0.a) != abs($1.b - $1.a) ? abs($0.b - $0.a) > abs($1.b - $1.a) : $0.taskID < $1.taskID }
-        let better = higherIsBetter(metric) ?? true
+        let better = metric.higherIsBetter ?? true
         var improved = changes.filter { better ? $0.b > $0.a : $0.b < $0.a }
         var worsened = changes.filter { better ? $0.b < $0.a : $0.b > $0.a }
         result.improvedCount = improved.count

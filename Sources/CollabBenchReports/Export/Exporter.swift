@@ -57,13 +57,19 @@ public enum Exporter {
         return "\(value)"
     }
 
-    /// The three headline metrics of a row: name, value, interval, digits, higher is better.
-    static func columns(_ row: LeaderboardRow) -> [(metric: String, value: Double?, interval: ConfidenceInterval?, digits: Int, higherIsBetter: Bool)] {
+    /// The three headline metrics of a row: metric, value, interval, digits, higher is better.
+    static func columns(_ row: LeaderboardRow) -> [(metric: Metric, value: Double?, interval: ConfidenceInterval?, digits: Int, higherIsBetter: Bool)] {
         [
-            (row.metric, row.taskMetric, row.taskMetricCI, 1, true),
-            ("tok_k", row.tokensK, row.tokensKCI, 2, false),
-            ("itr", row.interactivity, row.interactivityCI, 1, true),
+            column(Metric.named(row.metric), row.taskMetric, row.taskMetricCI, digits: 1),
+            column(.tokensK, row.tokensK, row.tokensKCI, digits: 2),
+            column(.itr, row.interactivity, row.interactivityCI, digits: 1),
         ]
+    }
+
+    private static func column(
+        _ metric: Metric, _ value: Double?, _ interval: ConfidenceInterval?, digits: Int
+    ) -> (metric: Metric, value: Double?, interval: ConfidenceInterval?, digits: Int, higherIsBetter: Bool) {
+        (metric, value, interval, digits, metric.direction != .lowerIsBetter)
     }
 
     /// The runs of a report's boards in board order, each once.

@@ -57,7 +57,7 @@ public enum HTMLExporter {
             out.write("<p class=\"difference\">Not ranked with the first \(h(board.pack)) board: \(h(difference))</p>\n")
         }
         let passK = LeaderboardRenderer.passK(board)
-        out.write("<table>\n<thead><tr><th>#</th><th>Agent</th><th>\(h(LeaderboardRenderer.metricLabel(board.metric))) [\(level)% CI]</th><th>#Tok (k) [\(level)% CI]</th><th>ITR [\(level)% CI]</th><th>Tasks</th><th>n</th><th>Failed</th><th>Unscored</th><th>Sim. format errors</th><th>Judge unreadable</th>")
+        out.write("<table>\n<thead><tr><th>#</th><th>Agent</th><th>\(h(Metric.named(board.metric).label)) [\(level)% CI]</th><th>#Tok (k) [\(level)% CI]</th><th>ITR [\(level)% CI]</th><th>Tasks</th><th>n</th><th>Failed</th><th>Unscored</th><th>Sim. format errors</th><th>Judge unreadable</th>")
         if let passK { out.write("<th>pass@\(passK)</th><th>pass^\(passK)</th>") }
         out.write("<th>Runs</th></tr></thead>\n<tbody>\n")
         for (rank, row) in board.rows.enumerated() {
@@ -96,7 +96,7 @@ public enum HTMLExporter {
             guard let run = try store.run(runID) else { continue }
             let conversations = try store.conversations(runID: runID)
             let byID = Dictionary(uniqueKeysWithValues: conversations.map { ($0.id, $0) })
-            let metric = run.packKind.metricName
+            let metric = run.packKind.metric
             out.write("<details class=\"run\" id=\"run-\(h(anchor(run.id)))\"><summary><strong>\(h(run.name == run.id ? run.id : "\(run.name) (\(run.id))"))</strong> · \(h(AgentIdentity(run: run).label)) · \(h(run.packName)) · \(conversations.count) conversations</summary>\n")
             out.write("<p class=\"note\">user \(h(run.userSimulator)) · judge \(h(run.judge)) · seed \(run.seed) · created \(h(run.createdAt)) · status \(h(run.status.rawValue))</p>\n")
             var written = Set<Int64>()
@@ -113,7 +113,7 @@ public enum HTMLExporter {
         out.write("</section>\n")
     }
 
-    static func writeConversation<Out: TextOutputStream>(_ c: StoredConversation, messages: [StoredMessage], metric: String, to out: inout Out) {
+    static func writeConversation<Out: TextOutputStream>(_ c: StoredConversation, messages: [StoredMessage], metric: Metric, to out: inout Out) {
         let h = HTMLText.escape
         func score(_ name: String, _ label: String, scale: Double, digits: Int) -> String {
             guard let entry = c.scores[name] else { return "" }
@@ -121,9 +121,9 @@ public enum HTMLExporter {
             return " · \(h(label)) \(h(value))"
         }
         out.write("<details class=\"conversation \(c.status == .failed ? "failed" : "")\"><summary><code>\(h(c.taskID))</code> trial \(c.trial) · \(h(c.status.rawValue)) · \(h(c.endReason)) after \(c.exchanges) exchanges")
-        out.write(score(metric, LeaderboardRenderer.metricLabel(metric), scale: 100, digits: 1))
-        out.write(score("tok_k", "#Tok", scale: 1, digits: 3))
-        out.write(score("itr", "ITR", scale: 100, digits: 0))
+        out.write(score(metric.name, metric.label, scale: metric.scale.factor, digits: 1))
+        out.write(score(Metric.tokensK.name, "#Tok", scale: Metric.tokensK.scale.factor, digits: 3))
+        out.write(score(Metric.itr.name, Metric.itr.label, scale: Metric.itr.scale.factor, digits: 0))
         out.write("</summary>\n")
         if let failure = c.failure { out.write("<p class=\"failure\">Failed: \(h(failure))</p>\n") }
         out.write("<div class=\"messages\">\n")

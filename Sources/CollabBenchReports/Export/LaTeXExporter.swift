@@ -31,7 +31,7 @@ public enum LaTeXExporter {
             out.write("\\caption{\(caption)}\n")
             out.write("\\label{tab:collabbench-\(labelSafe(board.pack))-\(board.profile.id)}\n")
             out.write("\\begin{tabular}{lrrrrr}\n\\toprule\n")
-            out.write("Agent & \(t(LeaderboardRenderer.metricLabel(board.metric))) $\\uparrow$ & \\#Tok (k) $\\downarrow$ & ITR $\\uparrow$ & Tasks & $n$ \\\\\n\\midrule\n")
+            out.write("Agent & \(t(Metric.named(board.metric).label)) $\\uparrow$ & \\#Tok (k) $\\downarrow$ & ITR $\\uparrow$ & Tasks & $n$ \\\\\n\\midrule\n")
             for (row, values) in zip(board.rows, columns) {
                 var cells = [t(row.agent)]
                 for (c, column) in values.enumerated() {

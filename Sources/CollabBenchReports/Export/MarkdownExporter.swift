@@ -17,7 +17,7 @@ public enum MarkdownExporter {
             for difference in board.differences { out.write("- Not ranked with the first \(m(board.pack)) board: \(m(difference))\n") }
             if !board.differences.isEmpty { out.write("\n") }
             let passK = LeaderboardRenderer.passK(board)
-            var header = ["Rank", "Agent", "\(LeaderboardRenderer.metricLabel(board.metric)) [\(level)% CI]", "#Tok (k) [\(level)% CI]", "ITR [\(level)% CI]", "Tasks", "n", "Failed", "Unscored", "Sim. format errors", "Judge unreadable", "Runs"]
+            var header = ["Rank", "Agent", "\(Metric.named(board.metric).label) [\(level)% CI]", "#Tok (k) [\(level)% CI]", "ITR [\(level)% CI]", "Tasks", "n", "Failed", "Unscored", "Sim. format errors", "Judge unreadable", "Runs"]
             if let passK { header += ["pass@\(passK)", "pass^\(passK)"] }
             out.write("| " + header.joined(separator: " | ") + " |\n")
             out.write("| " + header.indices.map { $0 == 1 || $0 == 11 ? "---" : "---:" }.joined(separator: " | ") + " |\n")

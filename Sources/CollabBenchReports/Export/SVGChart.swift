@@ -1,3 +1,4 @@
+import CollabBenchCore
 import Foundation
 
 /// Small charts drawn as inline SVG, with every label escaped.
@@ -10,7 +11,7 @@ enum SVGChart {
             guard let x = row.tokensK, let y = row.taskMetric else { return nil }
             return (i, row, x, y)
         }
-        let title = "\(LeaderboardRenderer.metricLabel(board.metric)) against #Tok (k)"
+        let title = "\(Metric.named(board.metric).label) against #Tok (k)"
         guard !points.isEmpty else { return empty(title) }
         let xs = points.flatMap { p in [p.2, p.1.tokensKCI?.lower ?? p.2, p.1.tokensKCI?.upper ?? p.2] }
         let ys = points.flatMap { p in [p.3, p.1.taskMetricCI?.lower ?? p.3, p.1.taskMetricCI?.upper ?? p.3] }
@@ -18,7 +19,7 @@ enum SVGChart {
         let yAxis = Axis(min: min(0, ys.min() ?? 0), max: ys.max() ?? 100)
         let frame = Frame(width: 560, height: 360)
         var svg = frame.open(title: title)
-        svg += frame.axes(x: xAxis, y: yAxis, xLabel: "#Tok (k), lower is better", yLabel: "\(LeaderboardRenderer.metricLabel(board.metric)) ×100, higher is better")
+        svg += frame.axes(x: xAxis, y: yAxis, xLabel: "#Tok (k), lower is better", yLabel: "\(Metric.named(board.metric).label) ×100, higher is better")
         for (i, row, x, y) in points {
             let color = palette[i % palette.count]
             let px = frame.x(x, xAxis)

@@ -19,7 +19,16 @@ public struct GateAllowance: Sendable, Codable, Hashable {
     }
 
     /// Metric names an allowance may use.
-    public static let knownMetrics = ["task", "accuracy", "pass_rate", "bleu", "itr", "tok_k"]
+    public static let knownMetrics = ["task"] + gated.map(\.name)
+
+    /// The metrics a gate can check: the task metrics, ITR and #Tok.
+    static let gated: [Metric] = [.accuracy, .passRate, .bleu, .itr, .tokensK]
+
+    /// Other names an allowance may give a metric by.
+    static let aliases = [
+        "tok": Metric.tokensK.name, "tokens": Metric.tokensK.name, "pass": Metric.passRate.name, "acc": Metric.accuracy.name,
+        "interactivity": Metric.itr.name,
+    ]
 
     /// Parses `metric=x`.
     /// - Throws: ``CollabBenchError`` (`.invalidArgument`) for anything else.
@@ -28,8 +37,7 @@ public struct GateAllowance: Sendable, Codable, Hashable {
         guard parts.count == 2, let value = Double(parts[1]), value.isFinite, value >= 0 else {
             throw CollabBenchError(.invalidArgument, "--max-drop must be metric=x with x >= 0, e.g. accuracy=5 (got '\(TerminalText.sanitize(text))')")
         }
-        let aliases = ["tok": "tok_k", "tokens": "tok_k", "pass": "pass_rate", "acc": "accuracy", "interactivity": "itr"]
-        let metric = aliases[parts[0].lowercased()] ?? parts[0].lowercased()
+        let metric = Self.aliases[parts[0].lowercased()] ?? parts[0].lowercased()
         guard Self.knownMetrics.contains(metric) else {
             throw CollabBenchError(
                 .invalidArgument,
@@ -187,12 +195,13 @@ public enum Gate {
             let completedBase = conversationsBase.filter { $0.status == .completed && shared.contains($0.taskID) }
             let completedCand = conversationsCand.filter { $0.status == .completed && shared.contains($0.taskID) }
             for allowance in options.allowances {
-                let metric = allowance.metric == "task" ? cand.packKind.metricName : allowance.metric
-                if ["accuracy", "pass_rate", "bleu"].contains(metric) && metric != cand.packKind.metricName { continue }
+                let metric = allowance.metric == "task" ? cand.packKind.metric : Metric.named(allowance.metric)
+                // Another kind's task metric is not this pack's to check.
+                if metric.isTaskMetric && metric != cand.packKind.metric { continue }
                 used.insert(allowance.metric)
                 checks.append(check(
                     pack: pack, metric: metric, maxDrop: allowance.maxDrop, base: completedBase, cand: completedCand, options: options,
-                    seed: StatisticsSeed.derive(options.seed, base.id, cand.id, metric)))
+                    seed: StatisticsSeed.derive(options.seed, base.id, cand.id, metric.name)))
             }
         }
         let unused = options.allowances.map(\.metric).filter { !used.contains($0) }
@@ -208,22 +217,22 @@ public enum Gate {
     }
 
     static func check(
-        pack: String, metric: String, maxDrop: Double, base: [ConversationScores], cand: [ConversationScores], options: GateOptions,
+        pack: String, metric: Metric, maxDrop: Double, base: [ConversationScores], cand: [ConversationScores], options: GateOptions,
         seed: UInt64
     ) -> GateCheck {
         let pairs = RunComparer.Pairs(metric, a: base, b: cand)
-        let lowerIsBetter = RunComparer.higherIsBetter(metric) == false
+        let lowerIsBetter = metric.direction == .lowerIsBetter
         let drops = zip(pairs.a, pairs.b).map { lowerIsBetter ? $1 - $0 : $0 - $1 }
         var result = GateCheck(
-            pack: pack, metric: metric, maxDrop: maxDrop, pairs: drops.count, baselineMean: Leaderboard.mean(pairs.a),
+            pack: pack, metric: metric.name, maxDrop: maxDrop, pairs: drops.count, baselineMean: Leaderboard.mean(pairs.a),
             candidateMean: Leaderboard.mean(pairs.b), drop: Leaderboard.mean(drops),
             interval: Bootstrap.meanInterval(drops, level: options.level, resamples: options.resamples, seed: seed),
             pValue: 1, test: "none", passed: false, message: "")
         guard let drop = result.drop else {
-            result.message = "no task has a scored \(metric) in both runs"
+            result.message = "no task has a scored \(metric.name) in both runs"
             return result
         }
-        if Leaderboard.isBinary(metric) && pairs.singleTrial && maxDrop == 0 {
+        if metric.isBinary && pairs.singleTrial && maxDrop == 0 {
             let lost = zip(pairs.a, pairs.b).filter { $0 > $1 }.count
             let gained = zip(pairs.a, pairs.b).filter { $0 < $1 }.count
             result.pValue = McNemarTest.exactPValue(b: lost, c: gained, alternative: .greater)
@@ -238,15 +247,15 @@ public enum Gate {
         }
         let significant = drop > maxDrop && result.pValue < options.alpha
         result.passed = !significant
-        let unit = metric == "tok_k" ? "k tokens" : "points"
+        let unit = metric.scale.differenceUnit
         let change = lowerIsBetter ? "rose" : "dropped"
         let shown = String(format: "%.3g", drop)
         if significant {
-            result.message = "\(metric) \(change) by \(shown) \(unit), more than the \(maxDrop.formatted3) allowed (p = \(ComparisonRenderer.pValue(result.pValue)) < \(options.alpha.formatted3))"
+            result.message = "\(metric.name) \(change) by \(shown) \(unit), more than the \(maxDrop.formatted3) allowed (p = \(ComparisonRenderer.pValue(result.pValue)) < \(options.alpha.formatted3))"
         } else if drop > maxDrop {
-            result.message = "\(metric) \(change) by \(shown) \(unit) (allowed \(maxDrop.formatted3)), not significant (p = \(ComparisonRenderer.pValue(result.pValue)))"
+            result.message = "\(metric.name) \(change) by \(shown) \(unit) (allowed \(maxDrop.formatted3)), not significant (p = \(ComparisonRenderer.pValue(result.pValue)))"
         } else {
-            result.message = "\(metric) \(drop > 0 ? "\(change) by \(shown) \(unit), within the \(maxDrop.formatted3) allowed" : "did not get worse")"
+            result.message = "\(metric.name) \(drop > 0 ? "\(change) by \(shown) \(unit), within the \(maxDrop.formatted3) allowed" : "did not get worse")"
         }
         return result
     }

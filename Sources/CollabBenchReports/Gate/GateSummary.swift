@@ -1,3 +1,4 @@
+import CollabBenchCore
 import Foundation
 
 /// The gate's result as Markdown for a pull-request comment.
@@ -13,10 +14,11 @@ public enum GateSummary {
         out += "\n| Pack | Metric | Baseline | Candidate | Drop [\(level)% CI] | Allowed | p | Result |\n"
         out += "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n"
         for c in result.checks {
-            let digits = c.metric == "tok_k" ? 3 : 1
+            let metric = Metric.named(c.metric)
+            let digits = metric.scale.digits
             func f(_ v: Double?) -> String { LeaderboardRenderer.format(v, digits: digits) }
             let interval = c.interval.map { " [\(f($0.lower)), \(f($0.upper))]" } ?? ""
-            out += "| \(m(c.pack)) | \(m(LeaderboardRenderer.metricLabel(c.metric))) | \(f(c.baselineMean)) | \(f(c.candidateMean)) | "
+            out += "| \(m(c.pack)) | \(m(metric.label)) | \(f(c.baselineMean)) | \(f(c.candidateMean)) | "
             out += "\(f(c.drop))\(interval) | \(f(c.maxDrop)) | \(ComparisonRenderer.pValue(c.pValue)) | \(c.passed ? "✅ pass" : "❌ **fail**") |\n"
         }
         let failed = result.checks.filter { !$0.passed }
