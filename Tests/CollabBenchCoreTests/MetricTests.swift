@@ -14,7 +14,8 @@ struct MetricTests {
     }
 
     @Test func theHeadlineMetricsAsReportsShowThem() {
-        #expect(Metric.named("accuracy").label == "Acc" && Metric.named("pass_rate").label == "Pass" && Metric.named("bleu").label == "BLEU")
+        #expect(
+            Metric.named("accuracy").label == "Acc" && Metric.named("pass_rate").label == "Pass" && Metric.named("bleu").label == "BLEU")
         #expect(Metric.named("tok_k").label == "#Tok (k)" && Metric.named("itr").label == "ITR")
         #expect(Metric.tokensK.scale.factor == 1 && Metric.tokensK.scale.digits == 3 && Metric.tokensK.scale.differenceUnit == "k tokens")
         #expect(Metric.tokensK.higherIsBetter == false)
@@ -28,7 +29,9 @@ struct MetricTests {
         for name in ["accuracy_judged", "accuracy_symbolic", "turns", "sim_format_errors", "sim_early_stop", "sim_leak", "sim_leak_ngram"] {
             let metric = Metric.named(name)
             #expect(Metric.known.contains(metric), "\(name)")
-            #expect(metric.label == name && metric.scale.factor == 1 && metric.higherIsBetter == nil && !metric.isBinary && !metric.isTaskMetric, "\(name)")
+            #expect(
+                metric.label == name && metric.scale.factor == 1 && metric.higherIsBetter == nil && !metric.isBinary
+                    && !metric.isTaskMetric, "\(name)")
         }
     }
 

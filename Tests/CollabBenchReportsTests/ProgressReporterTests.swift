@@ -36,9 +36,12 @@ struct ProgressReporterTests {
 
     @Test func modeFollowsTheTerminalAndTheEnvironment() {
         #expect(ProgressReporter.mode(noProgress: false, environment: [:], isTerminal: true) == .live(colour: true, dumb: false))
-        #expect(ProgressReporter.mode(noProgress: false, environment: ["NO_COLOR": "1"], isTerminal: true) == .live(colour: false, dumb: false))
-        #expect(ProgressReporter.mode(noProgress: false, environment: ["NO_COLOR": ""], isTerminal: true) == .live(colour: true, dumb: false))
-        #expect(ProgressReporter.mode(noProgress: false, environment: ["TERM": "dumb"], isTerminal: true) == .live(colour: false, dumb: true))
+        #expect(
+            ProgressReporter.mode(noProgress: false, environment: ["NO_COLOR": "1"], isTerminal: true) == .live(colour: false, dumb: false))
+        #expect(
+            ProgressReporter.mode(noProgress: false, environment: ["NO_COLOR": ""], isTerminal: true) == .live(colour: true, dumb: false))
+        #expect(
+            ProgressReporter.mode(noProgress: false, environment: ["TERM": "dumb"], isTerminal: true) == .live(colour: false, dumb: true))
         #expect(ProgressReporter.mode(noProgress: true, environment: [:], isTerminal: true) == .plain)
         #expect(ProgressReporter.mode(noProgress: false, environment: [:], isTerminal: false) == .plain)
     }
@@ -52,7 +55,9 @@ struct ProgressReporterTests {
         for (i, status) in [ConversationStatus.completed, .failed, .completed].enumerated() {
             meter.conversationStarted()
             meter.conversationFinished(failed: status == .failed)
-            reporter.handle(.conversationFinished(taskID: "t\(i)", done: i + 1, total: 3, status: status, detail: status == .failed ? "HTTP 500" : "accuracy=1.000"))
+            reporter.handle(
+                .conversationFinished(
+                    taskID: "t\(i)", done: i + 1, total: 3, status: status, detail: status == .failed ? "HTTP 500" : "accuracy=1.000"))
         }
         reporter.finish()
         reporter.finish()

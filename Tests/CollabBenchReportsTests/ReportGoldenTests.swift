@@ -23,7 +23,10 @@ struct ReportGoldenTests {
         let store = try S.newStore()
         var runs: [String: RunRecord] = [:]
         var base = S.binary([1, 1, 0, 1, 0, 1, 1, 0], itr: 1, tok: 0.42)
-        base += [S.Conversation(task: "t01", trial: 1, metric: 1, itr: -1, tok: 0.5), S.Conversation(task: "t01", trial: 2, metric: 0, itr: 1, tok: 0.61)]
+        base += [
+            S.Conversation(task: "t01", trial: 1, metric: 1, itr: -1, tok: 0.5),
+            S.Conversation(task: "t01", trial: 2, metric: 0, itr: 1, tok: 0.61),
+        ]
         base.append(S.Conversation(task: "t09", failed: true))
         base[2].itrStatus = .unscored
         base[2].itr = nil
@@ -31,13 +34,18 @@ struct ReportGoldenTests {
         base[4].userFormatError = true
         runs["base"] = try add(store, id: "run-base", name: "baseline", conversations: base, extras: true)
         var cand = S.binary([1, 0, 0, 1, 1, 1, 0, 0], itr: -1, tok: 0.7)
-        cand += [S.Conversation(task: "t01", trial: 1, metric: 1, itr: 1, tok: 0.66), S.Conversation(task: "t01", trial: 2, metric: 1, itr: -3, tok: 0.8)]
+        cand += [
+            S.Conversation(task: "t01", trial: 1, metric: 1, itr: 1, tok: 0.66),
+            S.Conversation(task: "t01", trial: 2, metric: 1, itr: -3, tok: 0.8),
+        ]
         cand[5].metricStatus = .skipped
         cand[5].metric = nil
-        runs["cand"] = try add(store, id: "run-cand", name: "candidate", agent: "openai/agent-b", preset: "proactive", conversations: cand, extras: true)
+        runs["cand"] = try add(
+            store, id: "run-cand", name: "candidate", agent: "openai/agent-b", preset: "proactive", conversations: cand, extras: true)
         runs["judged"] = try add(store, id: "run-judged", judge: "openai/judge-b", conversations: S.binary([1, 1, 1, 0], itr: 1, tok: 0.3))
         runs["code-a"] = try add(store, id: "run-code-a", kind: .code, conversations: S.binary([1, 0, 1, 1], itr: 1, tok: 1.2))
-        runs["code-b"] = try add(store, id: "run-code-b", kind: .code, agent: "openai/agent-b", conversations: S.binary([1, 1, 1, 1], itr: -1, tok: 2.5))
+        runs["code-b"] = try add(
+            store, id: "run-code-b", kind: .code, agent: "openai/agent-b", conversations: S.binary([1, 1, 1, 1], itr: -1, tok: 2.5))
         var docs = S.binary([0, 0, 0], itr: 1, tok: 3.1)
         for (i, v) in [0.4213, 0.1, 0.775].enumerated() { docs[i].metric = v }
         runs["docs"] = try add(store, id: "run-docs", kind: .docs, conversations: docs)
@@ -59,7 +67,9 @@ struct ReportGoldenTests {
                     ScoreEntry(metric: "accuracy_judged", value: bit, status: .scored, method: "judge:\(judge)"),
                     ScoreEntry(metric: "user_tok_k", value: 0.1 + Double(i) / 50, status: .scored, method: "cl100k_base"),
                     ScoreEntry(metric: "sim_early_stop", value: i == 1 ? 1 : 0, status: .scored, method: "rule"),
-                    ScoreEntry(metric: "sim_leak", value: Double(i) / 40, status: .scored, method: "lcs", detail: i == 6 ? "flagged: copied 90 characters of the reference" : nil),
+                    ScoreEntry(
+                        metric: "sim_leak", value: Double(i) / 40, status: .scored, method: "lcs",
+                        detail: i == 6 ? "flagged: copied 90 characters of the reference" : nil),
                     ScoreEntry(metric: "itr.0.0", value: c.itr, status: c.itrStatus, method: "judge:\(judge)"),
                 ]
             }
@@ -73,7 +83,9 @@ struct ReportGoldenTests {
         let (store, runs) = try store()
         let report = try Leaderboard.build(store: store, options: LeaderboardOptions(resamples: 300))
         let comparisonOptions = ComparisonOptions(resamples: 300, draws: 999)
-        guard let base = runs["base"], let cand = runs["cand"], let judged = runs["judged"], let codeA = runs["code-a"], let codeB = runs["code-b"] else {
+        guard let base = runs["base"], let cand = runs["cand"], let judged = runs["judged"], let codeA = runs["code-a"],
+            let codeB = runs["code-b"]
+        else {
             throw CollabBenchError(.invalidArgument, "runs missing")
         }
         let math = try RunComparer.compare(store: store, a: base, b: cand, options: comparisonOptions)

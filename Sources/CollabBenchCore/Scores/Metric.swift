@@ -57,7 +57,10 @@ public struct Metric: Sendable, Hashable {
     public var taskKind: TaskKind?
 
     /// Creates a metric.
-    public init(name: String, label: String? = nil, scale: Scale = .unit, direction: Direction = .neither, isBinary: Bool = false, taskKind: TaskKind? = nil) {
+    public init(
+        name: String, label: String? = nil, scale: Scale = .unit, direction: Direction = .neither, isBinary: Bool = false,
+        taskKind: TaskKind? = nil
+    ) {
         self.name = name
         self.label = label ?? name
         self.scale = scale
@@ -69,9 +72,11 @@ public struct Metric: Sendable, Hashable {
     // MARK: - Task metrics
 
     /// Math: the symbolic check of the final answer (or the judge's verdict when judged accuracy is primary).
-    public static let accuracy = Metric(name: "accuracy", label: "Acc", scale: .percent, direction: .higherIsBetter, isBinary: true, taskKind: .math)
+    public static let accuracy = Metric(
+        name: "accuracy", label: "Acc", scale: .percent, direction: .higherIsBetter, isBinary: true, taskKind: .math)
     /// Code: whether the program passes the task's unit tests.
-    public static let passRate = Metric(name: "pass_rate", label: "Pass", scale: .percent, direction: .higherIsBetter, isBinary: true, taskKind: .code)
+    public static let passRate = Metric(
+        name: "pass_rate", label: "Pass", scale: .percent, direction: .higherIsBetter, isBinary: true, taskKind: .code)
     /// Documents: BLEU of the final document against the reference.
     public static let bleu = Metric(name: "bleu", label: "BLEU", scale: .percent, direction: .higherIsBetter, taskKind: .docs)
     /// Math: the accuracy judge's verdict, kept beside a symbolic `accuracy` (reported as stored).

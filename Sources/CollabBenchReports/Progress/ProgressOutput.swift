@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where a ``ProgressReporter`` writes: whole lines for the log, and raw text for the terminal
@@ -37,9 +37,9 @@ public struct StandardProgressOutput: ProgressOutput {
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { buffer in
                 #if canImport(Glibc)
-                Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                    Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
                 #else
-                Darwin.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                    Darwin.write(2, buffer.baseAddress! + offset, buffer.count - offset)
                 #endif
             }
             if n > 0 {
