@@ -130,7 +130,7 @@ struct ReportGoldenTests {
         }
     }
 
-    @Test func theReportsDoNotDependOnTheProcess() throws {
+    @Test func renderingTwiceGivesTheSameBytes() throws {
         // Rendering twice gives the same bytes (no dictionary order or clock leaks into a report).
         let first = try Self.reports()
         let second = try Self.reports()
