@@ -47,7 +47,9 @@ public struct RunMeterSnapshot: Sendable, Hashable {
 
 /// Thread-safe running totals of one run: conversations, calls, tokens and cost.
 ///
-/// The runner counts conversations; ``MeteredChatModel`` counts calls. Everything is O(1) memory.
+/// The one owner of a run's progress counters: the runner counts conversations; ``MeteredChatModel``
+/// counts calls. The runner also publishes ``RunProgress`` events; a display reads both and keeps
+/// no counters of its own. Everything is O(1) memory.
 public final class RunMeter: Sendable {
     private let state = Mutex(RunMeterSnapshot())
     private let started = ContinuousClock.now
