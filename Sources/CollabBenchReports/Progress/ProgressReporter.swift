@@ -11,9 +11,9 @@ import Synchronization
 /// `--no-progress`): plain lines only: the start line, one line per failed conversation, a
 /// progress line every `interval` seconds and a final one.
 ///
-/// The reporter keeps no counters: what it shows comes from the events and the meter. Where it
-/// writes is a ``ProgressOutput`` (stdout and stderr by default), so a server can send the lines
-/// elsewhere.
+/// The reporter keeps no counters: what it shows comes from the events and the meter (only the
+/// start event's total stands in while the meter's is not set yet). Where it writes is a
+/// ``ProgressOutput`` (stdout and stderr by default), so a server can send the lines elsewhere.
 ///
 /// ```swift
 /// let reporter = ProgressReporter(meter: meter, agent: "openai/m [base]", pack: "math", noProgress: false, interval: 30)
