@@ -97,7 +97,7 @@ public struct DryRunEstimate: Sendable, CustomStringConvertible {
         if let maxCostUSD {
             text += "; cost up to about \(Self.dollars(maxCostUSD))"
         } else if !unpricedModels.isEmpty {
-            text += "; cost unknown: no price for \(unpricedModels.joined(separator: ", ")) (give one with --pricing <file>)"
+            text += "; cost unknown: no price for \(unpricedModels.joined(separator: ", ")) (give one in a pricing file)"
         }
         return text + ". Nothing was called or stored."
     }

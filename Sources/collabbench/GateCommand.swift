@@ -46,7 +46,7 @@ struct GateCommand: AsyncParsableCommand {
                 print(GateArguments.helpMessage(columns: 100).replacingOccurrences(of: "USAGE: gate_arguments", with: "USAGE: collabbench gate"))
                 return
             }
-            printError("collabbench gate: error: \(GateArguments.message(for: error).replacingOccurrences(of: "\n", with: " "))")
+            printError("collabbench: error: gate: \(GateArguments.message(for: error).replacingOccurrences(of: "\n", with: " "))")
             throw ExitCode(2)
         }
         do {
@@ -55,7 +55,7 @@ struct GateCommand: AsyncParsableCommand {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            printError("collabbench gate: error: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
+            printError("collabbench: error: gate: " + GateErrorWording.line(for: error))
             throw ExitCode(2)
         }
     }
@@ -160,5 +160,19 @@ enum GateText {
         for note in result.notes { out += "note: \(s(note))\n" }
         out += result.passed ? "Gate passed.\n" : "Gate failed: \(result.checks.filter { !$0.passed }.count) of \(result.checks.count) checks.\n"
         return out
+    }
+}
+
+/// How the command line words a gate error.
+enum GateErrorWording {
+    /// One line for a gate error, settings named by their flags.
+    static func line(for error: any Error) -> String {
+        if let gate = error as? GateError {
+            var text = gate.setting.map { "\(CLIError.flag(forSetting: $0)): " } ?? ""
+            text += gate.message
+            if let override = gate.override { text += "; use \(CLIError.flag(forSetting: override)) to gate anyway" }
+            return TerminalText.sanitize(text)
+        }
+        return CLIError.line(for: error)
     }
 }

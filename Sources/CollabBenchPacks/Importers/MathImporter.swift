@@ -47,7 +47,7 @@ public struct MathImporter: DatasetImporter {
         let solution = try record.string("solution")
         let levelText = try Self.levelText(record)
         if level != nil && levelText == nil {
-            throw PackImportError(.missingField, file: record.file, line: record.line, "missing field 'level' (needed by --level)")
+            throw PackImportError(.missingField, file: record.file, line: record.line, "missing field 'level' (needed to select by level)")
         }
         let type = try record.optionalString("type")
         let subject = try record.optionalString("subject")

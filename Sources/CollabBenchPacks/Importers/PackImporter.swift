@@ -95,7 +95,7 @@ public struct PackImporter<Importer: DatasetImporter>: Sendable {
         var chosen = kept
         if let sample {
             guard sample >= 1 else {
-                throw PackImportError(.invalidOption, file: file.path, "--sample must be at least 1, got \(sample)")
+                throw PackImportError(.invalidOption, file: file.path, "the sample size must be at least 1, got \(sample)")
             }
             guard sample <= kept.count else {
                 throw PackImportError(

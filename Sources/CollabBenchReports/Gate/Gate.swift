@@ -35,13 +35,13 @@ public struct GateAllowance: Sendable, Codable, Hashable {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let value = Double(parts[1]), value.isFinite, value >= 0 else {
-            throw CollabBenchError(.invalidArgument, "--max-drop must be metric=x with x >= 0, e.g. accuracy=5 (got '\(TerminalText.sanitize(text))')")
+            throw CollabBenchError(.invalidArgument, "must be metric=x with x >= 0, e.g. accuracy=5", setting: "maxDrop", value: TerminalText.sanitize(text))
         }
         let metric = Self.aliases[parts[0].lowercased()] ?? parts[0].lowercased()
         guard Self.knownMetrics.contains(metric) else {
             throw CollabBenchError(
                 .invalidArgument,
-                "--max-drop: unknown metric '\(TerminalText.sanitize(parts[0]))' (known: \(Self.knownMetrics.joined(separator: ", ")))")
+                "unknown metric '\(TerminalText.sanitize(parts[0]))' (known: \(Self.knownMetrics.joined(separator: ", ")))", setting: "maxDrop")
         }
         self.init(metric: metric, maxDrop: value)
     }
@@ -128,11 +128,20 @@ public struct GateResult: Sendable, Codable, Hashable {
 public struct GateError: Error, Sendable, Hashable, CustomStringConvertible {
     /// One line saying what is wrong.
     public var message: String
+    /// The gate setting that is wrong (a ``GateOptions`` field such as `alpha`), if any.
+    public var setting: String?
+    /// The setting that would let the gate run anyway (such as `allowProfileChange`), if any.
+    public var override: String?
 
     /// Creates an error.
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, setting: String? = nil, override: String? = nil) {
+        self.message = message
+        self.setting = setting
+        self.override = override
+    }
 
-    public var description: String { message }
+    /// The library's wording: `setting: message`.
+    public var description: String { setting.map { "\($0): \(message)" } ?? message }
 }
 
 /// The CI gate: does a candidate run drop significantly, by more than allowed, below a baseline?
@@ -149,8 +158,8 @@ public enum Gate {
     /// - Throws: ``GateError`` when runs cannot be matched or compared; ``CollabBenchError`` for
     ///   store failures.
     public static func evaluate(store: ResultStore, baseline: [RunRecord], candidate: [RunRecord], options: GateOptions) throws -> GateResult {
-        guard !options.allowances.isEmpty else { throw GateError("no --max-drop given: name at least one metric, e.g. --max-drop task=0") }
-        guard options.alpha > 0, options.alpha < 1 else { throw GateError("--alpha must be between 0 and 1") }
+        guard !options.allowances.isEmpty else { throw GateError("no allowed drop given: name at least one metric, e.g. task=0", setting: "maxDrop") }
+        guard options.alpha > 0, options.alpha < 1 else { throw GateError("must be between 0 and 1", setting: "alpha") }
         guard !candidate.isEmpty else { throw GateError("no candidate run") }
         guard !baseline.isEmpty else { throw GateError("no baseline run") }
         let baselineByPack = Dictionary(grouping: baseline, by: \.packName)
@@ -178,7 +187,7 @@ public enum Gate {
             if !settingDifferences.isEmpty {
                 let text = settingDifferences.joined(separator: "; ")
                 guard options.allowProfileChange else {
-                    throw GateError("pack \(pack): candidate and baseline were not evaluated alike (\(text)); use --allow-profile-change to gate anyway")
+                    throw GateError("pack \(pack): candidate and baseline were not evaluated alike (\(text))", override: "allowProfileChange")
                 }
                 notes.append("pack \(pack): evaluation profiles differ (allowed): \(text)")
             }
@@ -206,7 +215,7 @@ public enum Gate {
         }
         let unused = options.allowances.map(\.metric).filter { !used.contains($0) }
         if !unused.isEmpty {
-            throw GateError("--max-drop names \(unused.joined(separator: ", ")), which no candidate pack reports (packs: \(candidateByPack.keys.sorted().joined(separator: ", ")))")
+            throw GateError("names \(unused.joined(separator: ", ")), which no candidate pack reports (packs: \(candidateByPack.keys.sorted().joined(separator: ", ")))", setting: "maxDrop")
         }
         let unmatched = baselineByPack.keys.filter { candidateByPack[$0] == nil }.sorted()
         if !unmatched.isEmpty { notes.append("baseline packs without a candidate run, not checked: \(unmatched.joined(separator: ", "))") }
