@@ -40,7 +40,7 @@ enum StoreOpener {
     }
 
     /// Opens the store at `path` in `mode` (see ``ResultStore/OpenMode``).
-    /// - Throws: ``CollabBenchError`` (`.storeError`) naming the path and what is wrong.
+    /// - Throws: ``CollabBenchError`` (`.storeError`; `.unusableStore` for a file that is not a usable CollabBench store) naming the path and what is wrong.
     static func open(path: String, mode: ResultStore.OpenMode) throws -> Opened {
         let exists = FileManager.default.fileExists(atPath: path)
         switch mode {
@@ -65,7 +65,7 @@ enum StoreOpener {
             guard exists else { throw CollabBenchError(.storeError, "no database at \(path)") }
             switch try inspect(path) {
             case .empty:
-                throw CollabBenchError(.storeError, "database \(path) is empty: it holds no CollabBench store")
+                throw CollabBenchError(.unusableStore, "database \(path) is empty: it holds no CollabBench store")
             case .current:
                 return try wrapped(path) { Opened(pool: try DatabasePool(path: path, configuration: configuration(readOnly: true)), copy: nil) }
             case .older:
@@ -117,7 +117,7 @@ enum StoreOpener {
         guard present.isSuperset(of: ["meta", "runs", "grdb_migrations"]) else {
             let shown = tables.prefix(6).map(printable).joined(separator: ", ") + (tables.count > 6 ? ", …" : "")
             throw CollabBenchError(
-                .storeError, "database \(path) is not a CollabBench store (it holds other tables: \(shown)); \(unchanged)")
+                .unusableStore, "database \(path) is not a CollabBench store (it holds other tables: \(shown)); \(unchanged)")
         }
         let metaColumns = Set(try db.columns(in: "meta").map(\.name))
         let version: Int?
@@ -129,19 +129,19 @@ enum StoreOpener {
         let migrations = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         guard let version, migrations.contains("v1") else {
             throw CollabBenchError(
-                .storeError, "database \(path) is not a CollabBench store (its meta table has no CollabBench schema version); \(unchanged)")
+                .unusableStore, "database \(path) is not a CollabBench store (its meta table has no CollabBench schema version); \(unchanged)")
         }
         let superseded = try StoreSchema.migrator.hasBeenSuperseded(db)
         if version > StoreSchema.version || superseded {
             throw CollabBenchError(
-                .storeError,
+                .unusableStore,
                 "database \(path) was written by a newer CollabBench (schema version \(version); this one knows up to \(StoreSchema.version)); \(unchanged)"
             )
         }
         let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
         guard check == ["ok"] else {
             let first = check.first.map(printable) ?? "no answer"
-            throw CollabBenchError(.storeError, "database \(path) is damaged (SQLite quick check: \(first)); \(unchanged)")
+            throw CollabBenchError(.unusableStore, "database \(path) is damaged (SQLite quick check: \(first)); \(unchanged)")
         }
         return try StoreSchema.migrator.hasCompletedMigrations(db) ? .current : .older(version: version)
     }
@@ -155,9 +155,9 @@ enum StoreOpener {
         } catch let error as DatabaseError {
             switch error.resultCode {
             case .SQLITE_NOTADB:
-                throw CollabBenchError(.storeError, "database \(path) is not a SQLite database; nothing was changed")
+                throw CollabBenchError(.unusableStore, "database \(path) is not a SQLite database; nothing was changed")
             case .SQLITE_CORRUPT:
-                throw CollabBenchError(.storeError, "database \(path) is damaged (\(error.message ?? "corrupt")); nothing was changed")
+                throw CollabBenchError(.unusableStore, "database \(path) is damaged (\(error.message ?? "corrupt")); nothing was changed")
             default:
                 throw CollabBenchError(.storeError, "cannot open database \(path): \(error.message ?? error.description)")
             }
