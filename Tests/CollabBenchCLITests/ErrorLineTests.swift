@@ -56,4 +56,12 @@ struct ErrorLineTests {
         let pack = try await errorLine(["run", "--pack", "no-such-pack", "--agent", "openai/m@http://127.0.0.1:9/v1", "--dry-run"], status: 65)
         #expect(pack.contains("unknown pack 'no-such-pack'"))
     }
+
+    @Test func aRunRefusedAtThePreflightCheckWritesNoStore() async throws {
+        let dir = try CLI.tempDir()
+        let db = dir + "/r.sqlite"
+        let line = try await errorLine(["run", "--pack", "math", "--agent", "openai/x@http://127.0.0.1:9/v1", "--db", db], status: 69)
+        #expect(line.contains("cannot reach model server openai/x@http://127.0.0.1:9/v1"))
+        #expect(!FileManager.default.fileExists(atPath: db), "the refused run left a store behind")
+    }
 }
