@@ -20,6 +20,13 @@ public enum PackLoader {
         if FileManager.default.fileExists(atPath: nameOrPath + "/pack.json") || (looksLikePath && isDirectory(nameOrPath)) {
             return nameOrPath
         }
+        if looksLikePath {
+            // A path that cannot be looked into is not "unknown": say what stops it.
+            let reason = PackValidator.unreadableReason(nameOrPath)
+            if reason.contains("permission denied") {
+                throw CollabBenchError(.unknownPack, "pack folder \(nameOrPath) \(reason)")
+            }
+        }
         var roots: [String] = []
         if let env = environment["COLLABBENCH_TASKS_DIR"], !env.isEmpty { roots.append(env) }
         roots.append(FileManager.default.currentDirectoryPath + "/Tasks")
