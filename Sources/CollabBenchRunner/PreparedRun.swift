@@ -92,7 +92,7 @@ public struct PreparedRun: Sendable {
         let factory = given ?? makeFactory()
         do {
             if plan.cache != .readOnly {
-                for spec in calledSpecs { try await factory.preflight(spec) }
+                try await factory.preflight(calledSpecs)  // Once per distinct server.
             }
             let tokenizer = countingTokens ? try await TokenizerLocator(explicitDirectory: plan.tokenizerDirectory).load(encoding) : nil
             let store = try ResultStore(path: plan.store)
