@@ -1,4 +1,5 @@
 import CollabBenchCore
+import CollabBenchProcess
 import CollabBenchStore
 import CollabBenchTestSupport
 import Foundation
@@ -9,7 +10,7 @@ import Testing
 #endif
 
 /// Never lose work, never pay twice: kill -9 mid-run and resume; replay a run offline from the cache.
-@Suite(.serialized, .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct ResumeAndReplayTests {
     /// A loopback server playing user, agent and judge, each reply after `delay`.
     static func server(delay: Duration) async throws -> LoopbackOpenAIServer {
@@ -35,13 +36,8 @@ struct ResumeAndReplayTests {
         let dir = try CLI.tempDir()
         let db = dir + "/r.sqlite"
         // Start a run and SIGKILL it once some conversations are stored.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary!)
-        process.arguments = arguments(server, db: db)
-        process.currentDirectoryURL = URL(fileURLWithPath: CLI.root)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.start(
+            .init(executable: CLI.binary!, arguments: arguments(server, db: db), workingDirectory: CLI.root))
         var stored = 0
         for _ in 0..<1200 {
             try await Task.sleep(for: .milliseconds(50))
@@ -51,8 +47,8 @@ struct ResumeAndReplayTests {
                 if stored >= 2 { break }
             }
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL, toGroup: false)
+        _ = await process.waitForExit()
         #expect(stored >= 2)
 
         let store = try ResultStore(path: db)
@@ -122,7 +118,7 @@ struct ResumeAndReplayTests {
 }
 
 /// `rejudge` re-scores a stored run with another judge without calling the agent or the simulator.
-@Suite(.enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct RejudgeTests {
     @Test func rejudgeCallsOnlyTheNewJudge() async throws {
         let first = try await ResumeAndReplayTests.server(delay: .zero)

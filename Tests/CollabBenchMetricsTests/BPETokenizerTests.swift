@@ -1,3 +1,4 @@
+import CollabBenchTestSupport
 import Foundation
 import Testing
 
@@ -88,6 +89,7 @@ private func pieceStrings(_ tokenizer: BPETokenizer, _ text: String) -> [String]
     return tokenizer.pieces(text).map { String(decoding: bytes[$0], as: UTF8.self) }
 }
 
+@Suite(.timeLimit(.minutes(3)))
 struct BPETokenizerTests {
     // MARK: - Byte-pair merging on a hand-made vocabulary
 
@@ -251,20 +253,14 @@ struct BPETokenizerTests {
     /// articles, BigCodeBench programs and prompts, MATH problems and solutions. Set
     /// `COLLABBENCH_TOKENIZER_CROSSCHECK_LIMIT` (records per source, 0 = all; default 100).
     /// Run by ``LiveReferenceCrossChecks``.
-    static func realDataMatchesLiveTiktoken() throws {
+    static func realDataMatchesLiveTiktoken() async throws {
         let python = try #require(TokenizerTestEnvironment.referencePython)
         let limit = TokenizerTestEnvironment.environment["COLLABBENCH_TOKENIZER_CROSSCHECK_LIMIT"] ?? "100"
         let script = TokenizerTestEnvironment.packageRoot.appendingPathComponent("scripts/make-tokenizer-fixtures.py")
         #expect(FileManager.default.fileExists(atPath: script.path), "missing \(script.path)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, "--crosscheck", TokenizerTestEnvironment.sharedData.path, "--limit", limit]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try await TestProcess.run(python, [script.path, "--crosscheck", TokenizerTestEnvironment.sharedData.path, "--limit", limit])
+        let data = result.stdout
+        #expect(result.status == 0)
 
         struct Reference: Decodable {
             struct Result: Decodable {

@@ -1,8 +1,9 @@
 import CollabBenchMetrics
+import CollabBenchTestSupport
 import Foundation
 import Testing
 
-@Suite("CharacterBLEU (NLTK sentence_bleu on raw strings)")
+@Suite("CharacterBLEU (NLTK sentence_bleu on raw strings)", .timeLimit(.minutes(3)))
 struct CharacterBLEUTests {
     private struct Case: Decodable {
         var reference: String
@@ -32,6 +33,20 @@ struct CharacterBLEUTests {
         ])
     func identical(text: String) {
         #expect(CharacterBLEU.score(reference: text, hypothesis: text) == 1)
+    }
+
+    /// Law: BLEU of identical texts is 1, over many generated texts (seeded, so reproducible).
+    @Test("identical generated texts of at least four characters score 1")
+    func identicalGenerated() {
+        var rng = SplitMix64(seed: 11)
+        let alphabet = Array("abcxyz ABC 0129 .,;!?-\n\té€ü中文字👍🏽🇫🇷".unicodeScalars)
+        for _ in 0..<500 {
+            let length = Int.random(in: 4...300, using: &rng)
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<length { scalars.append(alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]) }
+            let text = String(scalars)
+            #expect(CharacterBLEU.score(reference: text, hypothesis: text) == 1, "\(text.debugDescription)")
+        }
     }
 
     @Test("an empty hypothesis or one sharing no character scores exactly 0")
@@ -125,8 +140,8 @@ struct CharacterBLEUTests {
         .enabled(
             if: BLEUTestSupport.liveCheckAvailable,
             "needs COLLABBENCH_REF_PYTHON and the shared data"))
-    func liveMediumArticles() throws {
-        let live = try BLEUTestSupport.liveCases()
+    func liveMediumArticles() async throws {
+        let live = try await BLEUTestSupport.liveCases()
         #expect(live.cases.count >= 1_390)
         var mismatches: [String] = []
         var exact = 0
@@ -196,22 +211,18 @@ enum BLEUTestSupport {
     }
 
     /// Runs `scripts/<script>` with the reference Python and returns the file it wrote.
-    static func runReference(script: String, arguments: [String]) throws -> Data {
+    static func runReference(script: String, arguments: [String]) async throws -> Data {
         guard let python = referencePython else {
             throw SupportError(description: "COLLABBENCH_REF_PYTHON is not set")
         }
         let output = FileManager.default.temporaryDirectory
             .appendingPathComponent("collabbench-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
         let scriptPath = packageRoot.appendingPathComponent("scripts/\(script)").path
-        process.arguments = [scriptPath] + arguments.map { $0 == "OUT" ? output.path : $0 }
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let result = try await TestProcess.run(python, [scriptPath] + arguments.map { $0 == "OUT" ? output.path : $0 })
+        guard result.status == 0 else {
             throw SupportError(
-                description: "\(script) exited with status \(process.terminationStatus)")
+                description: "\(script) exited with status \(result.status): \(result.stderrText.suffix(500))")
         }
         return try Data(contentsOf: output)
     }
@@ -242,10 +253,11 @@ enum BLEUTestSupport {
 
     /// The Medium cross-check, computed once per test process: one derived hypothesis per
     /// article (truncation, shuffled sentences, word edits, another article, a short snippet).
-    static func liveCases() throws -> LiveRun { try liveRun.get() }
+    static func liveCases() async throws -> LiveRun { try await liveRun.value() }
 
-    private static let liveRun: Result<LiveRun, any Error> = Result {
-        let data = try runReference(
+    /// The one live run, started by the first test that asks (a static that runs no process itself).
+    private static let liveRun = AsyncOnce<LiveRun> {
+        let data = try await runReference(
             script: "make-bleu-fixtures.py", arguments: ["--live", sharedData.path, "OUT"])
         var lines = data.split(separator: UInt8(ascii: "\n"))
         guard let last = lines.popLast() else {

@@ -1,7 +1,9 @@
 import CollabBenchMetrics
+import CollabBenchTestSupport
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(3)))
 struct KrippendorffAlphaTests {
     struct Case: Codable {
         var level: String
@@ -65,8 +67,8 @@ struct KrippendorffAlphaTests {
         #expect(abs(try #require(KrippendorffAlpha.nominal(labels)).alpha - (try #require(KrippendorffAlpha.compute(data, level: .nominal))).alpha) < 1e-12)
     }
 
-    @Test(.enabled(if: ReferenceScript.hasPackage("krippendorff"), "needs COLLABBENCH_REF_PYTHON with the krippendorff package"))
-    func liveCrossCheckOnRandomMatricesWithMissingValues() throws {
+    @Test(.enabled("needs COLLABBENCH_REF_PYTHON with the krippendorff package") { await ReferenceScript.hasPackage("krippendorff") })
+    func liveCrossCheckOnRandomMatricesWithMissingValues() async throws {
         var rng = SplitMix64(seed: 2025)
         var cases: [Case] = []
         for i in 0..<400 {
@@ -83,7 +85,7 @@ struct KrippendorffAlphaTests {
             }
             cases.append(Case(level: level, units: matrix, alpha: nil))
         }
-        let answered: [Case] = try ReferenceScript.run("make-agreement-fixtures.py", arguments: ["--stdin"], cases: cases)
+        let answered: [Case] = try await ReferenceScript.run("make-agreement-fixtures.py", arguments: ["--stdin"], cases: cases)
         #expect(answered.count == cases.count)
         var worst = 0.0
         var agreeOnDefined = 0
@@ -121,16 +123,9 @@ enum ReferenceScript {
     }
 
     /// True when the reference Python is set and can import `module`.
-    static func hasPackage(_ module: String) -> Bool {
+    static func hasPackage(_ module: String) async -> Bool {
         guard let python else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import \(module)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        return (try? await TestProcess.run(python, ["-c", "import \(module)"]).status) == 0
     }
 
     /// Decodes `Fixtures/<name>.jsonl`, one value per non-empty line.
@@ -142,7 +137,7 @@ enum ReferenceScript {
     }
 
     /// Sends `cases` as JSON lines to `scripts/<script> <arguments>` and decodes its JSON-lines answer.
-    static func run<In: Encodable, Out: Decodable>(_ script: String, arguments: [String], cases: [In]) throws -> [Out] {
+    static func run<In: Encodable, Out: Decodable>(_ script: String, arguments: [String], cases: [In]) async throws -> [Out] {
         guard let python else { throw SupportError(description: "COLLABBENCH_REF_PYTHON is not set") }
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("collabbench-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: input) }
@@ -153,17 +148,12 @@ enum ReferenceScript {
             payload.append(UInt8(ascii: "\n"))
         }
         try payload.write(to: input)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [packageRoot.appendingPathComponent("scripts/\(script)").path] + arguments
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SupportError(description: "scripts/\(script) exited with status \(process.terminationStatus)") }
-        return try lines(data)
+        let result = try await TestProcess.run(
+            python, [packageRoot.appendingPathComponent("scripts/\(script)").path] + arguments, stdin: input.path)
+        guard result.status == 0 else {
+            throw SupportError(description: "scripts/\(script) exited with status \(result.status): \(result.stderrText.suffix(500))")
+        }
+        return try lines(result.stdout)
     }
 
     static func lines<T: Decodable>(_ data: Data) throws -> [T] {

@@ -2,6 +2,7 @@ import CollabBenchMetrics
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(3)))
 struct LeakMeasureTests {
     struct Case: Codable {
         var reference: String
@@ -94,7 +95,7 @@ struct LeakMeasureTests {
     }
 
     @Test(.enabled(if: ReferenceScript.python != nil, "needs COLLABBENCH_REF_PYTHON"))
-    func liveCrossCheckOnTranscriptSizedTexts() throws {
+    func liveCrossCheckOnTranscriptSizedTexts() async throws {
         var rng = SplitMix64(seed: 5)
         let words = Self.article.split(separator: " ").map(String.init)
         func prose(_ count: Int) -> String { (0..<count).map { _ in words[Int.random(in: 0..<words.count, using: &rng)] }.joined(separator: " ") }
@@ -109,7 +110,7 @@ struct LeakMeasureTests {
             }
             cases.append(Case(reference: reference, messages: messages))
         }
-        let answered: [Case] = try ReferenceScript.run("make-fidelity-fixtures.py", arguments: ["--stdin"], cases: cases)
+        let answered: [Case] = try await ReferenceScript.run("make-fidelity-fixtures.py", arguments: ["--stdin"], cases: cases)
         #expect(answered.count == cases.count)
         for (c, reference) in zip(cases, answered) {
             let leak = LeakMeasure.measure(userMessages: c.messages, reference: c.reference)

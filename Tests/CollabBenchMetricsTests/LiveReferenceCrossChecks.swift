@@ -1,17 +1,16 @@
 import Testing
 
-/// The long cross-checks against live Python references, one at a time: each blocks a task
-/// thread while the reference works (up to a minute), and on a 2-core machine two at once would
-/// hold every thread and stall the rest of the suite, loopback servers and their timeouts included.
-@Suite(.serialized)
+/// The long cross-checks against live Python references, one at a time so that two references
+/// (each busy for up to a minute) do not compete for the 2 cores; the waits hold no thread.
+@Suite(.timeLimit(.minutes(10)), .serialized)
 struct LiveReferenceCrossChecks {
     @Test(.enabled(if: TokenizerTestEnvironment.canCrossCheck))
-    func realDataMatchesLiveTiktoken() throws {
-        try BPETokenizerTests.realDataMatchesLiveTiktoken()
+    func realDataMatchesLiveTiktoken() async throws {
+        try await BPETokenizerTests.realDataMatchesLiveTiktoken()
     }
 
     @Test(.enabled(if: MathFixtures.liveCheckAvailable, "needs COLLABBENCH_REF_PYTHON and the MATH data"))
-    func liveCrossCheckAgainstMathVerify() throws {
-        try MathAnswerTests.liveCrossCheckAgainstMathVerify()
+    func liveCrossCheckAgainstMathVerify() async throws {
+        try await MathAnswerTests.liveCrossCheckAgainstMathVerify()
     }
 }

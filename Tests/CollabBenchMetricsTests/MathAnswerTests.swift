@@ -1,3 +1,4 @@
+import CollabBenchTestSupport
 import Foundation
 import Testing
 
@@ -64,6 +65,7 @@ enum MathFixtures {
     }
 }
 
+@Suite(.timeLimit(.minutes(3)))
 struct MathAnswerTests {
     // MARK: - Extraction
 
@@ -210,6 +212,27 @@ struct MathAnswerTests {
         }
     }
 
+    /// Law: normalising twice changes nothing, over many generated answers built from the pieces
+    /// real answers are made of (seeded, so reproducible).
+    @Test func normalizeIsIdempotentOnGeneratedAnswers() {
+        var rng = SplitMix64(seed: 13)
+        let pieces = [
+            "1", "2", "0", "7", "10", ".", ",", "-", "+", " ", "x", "y", "=", "^", "_", "{", "}", "(", ")", "[", "]", "\\frac",
+            "\\dfrac", "\\sqrt", "\\pi", "\\left(", "\\right)", "\\text{", "\\mbox{", "\\!", "\\,", "$", "%", "°", "\\circ",
+            "\\infty", "\\cup", "\\le", "units", " cm", "\\%", "0.5", "1/2", "\\pm", "\\cdot", "\\times", "\\boxed{",
+        ]
+        var checked = 0
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 1...12, using: &rng)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
+            // Answers only, as for the fixture corpus: whole solutions are reduced by `finalAnswer(in:)` first.
+            guard MathAnswer.finalAnswer(in: text) == text else { continue }
+            checked += 1
+            let once = MathAnswer.normalize(text)
+            #expect(MathAnswer.normalize(once) == once, "normalize is not idempotent on \(text.debugDescription)")
+        }
+        #expect(checked >= 1000)
+    }
+
     @Test func everyAnswerIsEquivalentToItselfAndToItsNormalForm() throws {
         for text in try Self.propertyCorpus() where !MathAnswer.normalize(text).isEmpty {
             #expect(MathAnswer.equivalent(answer: text, reference: text), "\(text.debugDescription) ≠ itself")
@@ -266,22 +289,17 @@ struct MathAnswerTests {
 
     /// Labels a fresh sample of real MATH answers with the reference Python and compares.
     /// Run by ``LiveReferenceCrossChecks``.
-    static func liveCrossCheckAgainstMathVerify() throws {
+    static func liveCrossCheckAgainstMathVerify() async throws {
         let seed = ProcessInfo.processInfo.environment["COLLABBENCH_MATH_SEED"] ?? "7"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(MathFixtures.referencePython))
-        process.arguments = [
-            MathFixtures.packageRoot.appendingPathComponent("scripts/make-math-fixtures.py").path,
-            "--data", MathFixtures.sharedData.appendingPathComponent("math/math_all.jsonl.gz").path,
-            "--live", "120", "--seed", seed,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        let result = try await TestProcess.run(
+            try #require(MathFixtures.referencePython),
+            [
+                MathFixtures.packageRoot.appendingPathComponent("scripts/make-math-fixtures.py").path,
+                "--data", MathFixtures.sharedData.appendingPathComponent("math/math_all.jsonl.gz").path,
+                "--live", "120", "--seed", seed,
+            ])
+        try #require(result.status == 0)
+        let data = result.stdout
         let decoder = JSONDecoder()
         let pairs = try data.split(separator: UInt8(ascii: "\n")).map {
             try decoder.decode(LabelledPair.self, from: Data($0))

@@ -2,7 +2,7 @@ import CollabBenchMetrics
 import Foundation
 import Testing
 
-@Suite("PythonRandom (CPython 3.11 random.Random)")
+@Suite("PythonRandom (CPython 3.11 random.Random)", .timeLimit(.minutes(3)))
 struct PythonRandomTests {
     private struct StreamCase: Decodable {
         var seed: UInt64
@@ -111,8 +111,8 @@ struct PythonRandomTests {
     @Test(
         "matches CPython on many seeds, populations 1...5000 and every k regime",
         .enabled(if: BLEUTestSupport.referencePython != nil, "needs COLLABBENCH_REF_PYTHON"))
-    func liveCPython() throws {
-        let data = try BLEUTestSupport.runReference(
+    func liveCPython() async throws {
+        let data = try await BLEUTestSupport.runReference(
             script: "make-random-fixtures.py", arguments: ["--live", "OUT", "--cases", "1500"])
         let cases: [SampleCase] = try BLEUTestSupport.jsonLines(data)
         #expect(cases.count >= 1_500)

@@ -2,7 +2,7 @@ import CollabBenchMetrics
 import Foundation
 import Testing
 
-@Suite("SacreBLEU (sacreBLEU 2.6.0 defaults, 13a)")
+@Suite("SacreBLEU (sacreBLEU 2.6.0 defaults, 13a)", .timeLimit(.minutes(3)))
 struct SacreBLEUTests {
     private struct SentenceCase: Decodable {
         var reference: String
@@ -89,6 +89,21 @@ struct SacreBLEUTests {
         #expect(SacreBLEU.tokenize(text).count < 4 ? corpus == 0 : abs(corpus - 100) < 1e-9)
     }
 
+    /// Law: BLEU of identical texts is 100, over many generated texts (seeded, so reproducible).
+    @Test("identical generated texts score 100")
+    func identicalGenerated() {
+        var rng = SplitMix64(seed: 12)
+        let words = ["the", "cat", "Sat", "on", "mat", "1,000.5", "(x)", "naïve", "café", "--", "e.g.", "U.S.", "'quote'", "\"q\"", "a-b", "$5", "100%", "中文", "👍🏽"]
+        let gaps = [" ", "  ", "\n", "\t", ", ", ". "]
+        for _ in 0..<500 {
+            let count = Int.random(in: 1...60, using: &rng)
+            let text = (0..<count).map { index in
+                (index == 0 ? "" : gaps[Int.random(in: 0..<gaps.count, using: &rng)]) + words[Int.random(in: 0..<words.count, using: &rng)]
+            }.joined()
+            #expect(abs(SacreBLEU.sentenceScore(reference: text, hypothesis: text) - 100) < 1e-9, "\(text.debugDescription)")
+        }
+    }
+
     @Test("an empty hypothesis, or one sharing no token, scores 0")
     func zero() {
         #expect(SacreBLEU.sentenceScore(reference: "the cat sat on the mat", hypothesis: "") == 0)
@@ -146,8 +161,8 @@ struct SacreBLEUTests {
         .enabled(
             if: BLEUTestSupport.liveCheckAvailable,
             "needs COLLABBENCH_REF_PYTHON and the shared data"))
-    func liveMediumArticles() throws {
-        let live = try BLEUTestSupport.liveCases()
+    func liveMediumArticles() async throws {
+        let live = try await BLEUTestSupport.liveCases()
         #expect(live.cases.count >= 1_390)
         var mismatches: [String] = []
         for item in live.cases {

@@ -4,6 +4,7 @@ import CollabBenchTestSupport
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct SSEParserTests {
     static let stream = "data: {\"a\":1}\n\n: a comment\r\ndata: line one\r\ndata: line two\r\n\r\nevent: ping\ndata: [DONE]\n\n"
 
@@ -29,6 +30,43 @@ struct SSEParserTests {
         #expect(events == expected)
     }
 
+    /// Law: re-chunking a stream changes no event, over many generated streams (events, comments
+    /// and fields with mixed line endings) cut at random points (seeded, so reproducible).
+    @Test func rechunkingGeneratedStreamsChangesNoEvent() {
+        var rng = SeededGenerator(seed: 14)
+        let ends = ["\n", "\r\n", "\r"]
+        let payloads = ["{\"a\":1}", "[DONE]", "", "x y", "ü中👍🏽", "data: inner", ":colon", "  spaced  "]
+        for _ in 0..<300 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                let end = ends[Int.random(in: 0..<ends.count, using: &rng)]
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: text += ": comment" + end
+                case 1: text += "event: e" + end
+                default: break
+                }
+                for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                    text += "data:" + (Bool.random(using: &rng) ? " " : "") + payloads[Int.random(in: 0..<payloads.count, using: &rng)] + end
+                }
+                text += end
+            }
+            let bytes = Array(text.utf8)
+            var whole = SSEParser()
+            let expected = whole.feed(bytes)
+            let expectedTail = whole.finish()
+            var parser = SSEParser()
+            var events: [String] = []
+            var i = 0
+            while i < bytes.count {
+                let next = min(bytes.count, i + Int.random(in: 1...9, using: &rng))
+                events += parser.feed(bytes[i..<next])
+                i = next
+            }
+            #expect(events == expected, "\(text.debugDescription)")
+            #expect(parser.finish() == expectedTail)
+        }
+    }
+
     @Test func aFinalEventWithoutBlankLineIsKept() {
         var parser = SSEParser()
         #expect(parser.feed(Array("data: tail".utf8)).isEmpty)
@@ -36,6 +74,7 @@ struct SSEParserTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(2)))
 struct StreamingClientTests {
     @Test func streamedReplyIsAssembledWithTimeToFirstTokenAndUsage() async throws {
         let server = try await LoopbackOpenAIServer.start(replies: [.chatStream(["Hel", "lo ", "there"], completionTokens: 3)])
@@ -64,6 +103,7 @@ struct StreamingClientTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(2)))
 struct RateBudgetWiringTests {
     @Test func clientsOfOneEndpointShareItsRequestsPerMinute() async throws {
         let server = try await LoopbackOpenAIServer.start(replies: [.chat("ok")])

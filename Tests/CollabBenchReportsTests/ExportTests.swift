@@ -1,6 +1,7 @@
 import CollabBenchCore
 import CollabBenchReports
 import CollabBenchStore
+import CollabBenchTestSupport
 import Foundation
 import Testing
 
@@ -10,6 +11,7 @@ import FoundationXML
 
 /// Every export format, written from a store whose model replies and names are hostile, then
 /// opened and checked.
+@Suite(.timeLimit(.minutes(3)))
 struct ExportTests {
     typealias S = ReportsTestSupport
 
@@ -108,7 +110,7 @@ struct ExportTests {
     }
 
     @Test(.enabled(if: PDFLaTeX.path != nil, "needs pdflatex with booktabs"))
-    func latexCompilesWithPDFLaTeX() throws {
+    func latexCompilesWithPDFLaTeX() async throws {
         let (tex, _) = try export(.latex, store: try Self.hostileStore())
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cb-latex-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -123,7 +125,7 @@ struct ExportTests {
 
             """
         try document.write(toFile: dir + "/board.tex", atomically: true, encoding: .utf8)
-        let status = try PDFLaTeX.run(directory: dir, file: "board.tex")
+        let status = try await PDFLaTeX.run(directory: dir, file: "board.tex")
         #expect(status == 0, "pdflatex failed; see \(dir)/board.log")
         #expect(FileManager.default.fileExists(atPath: dir + "/board.pdf"))
     }
@@ -165,12 +167,12 @@ struct ExportTests {
     }
 
     @Test(.enabled(if: Chromium.path != nil, "needs chromium"))
-    func htmlLoadsInChromiumAndRunsNothing() throws {
+    func htmlLoadsInChromiumAndRunsNothing() async throws {
         let store = try Self.hostileStore()
         let (html, _) = try export(.html, store: store)
         let path = S.tempPath("page", ext: "html")
         try html.write(toFile: path, atomically: true, encoding: .utf8)
-        let dom = try Chromium.dumpDOM(path)
+        let dom = try await Chromium.dumpDOM(path)
         #expect(dom.contains("<title>CollabBench results</title>"), "the page's title was changed: a script ran")
         #expect(!dom.contains("pwned</title>"))
         #expect(!dom.lowercased().contains("<script"))
@@ -326,16 +328,8 @@ enum PDFLaTeX {
         return found ? pdflatex : nil
     }
 
-    static func run(directory: String, file: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = ["-interaction=nonstopmode", "-halt-on-error", file]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+    static func run(directory: String, file: String) async throws -> Int32 {
+        try await TestProcess.run(path!, ["-interaction=nonstopmode", "-halt-on-error", file], directory: directory).status
     }
 }
 
@@ -347,21 +341,13 @@ enum Chromium {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func dumpDOM(_ file: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
+    static func dumpDOM(_ file: String) async throws -> String {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("cb-chromium-\(UUID().uuidString)").path
-        process.arguments = [
+        defer { try? FileManager.default.removeItem(atPath: profile) }
+        let result = try await TestProcess.run(path!, [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
             "--virtual-time-budget=2000", "--dump-dom", "file://\(file)",
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: profile)
-        return String(decoding: data, as: UTF8.self)
+        ])
+        return result.stdoutText
     }
 }

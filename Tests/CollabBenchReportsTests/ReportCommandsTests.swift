@@ -1,22 +1,18 @@
 import CollabBenchCore
 import CollabBenchReports
 import CollabBenchStore
+import CollabBenchTestSupport
 import Foundation
 import Testing
 
 /// The report commands of the built `collabbench` binary: exit statuses of the gate, files written,
 /// one-line errors. Skipped when no binary with these commands is built.
+@Suite(.timeLimit(.minutes(3)))
 struct ReportCommandsTests {
     typealias S = ReportsTestSupport
 
-    /// `COLLABBENCH_BIN`, else a debug build in this checkout that knows `gate`.
-    static let binary: String? = {
-        let root = S.root
-        let candidates = [ProcessInfo.processInfo.environment["COLLABBENCH_BIN"], root + "/.build/debug/collabbench", root + "/.build-reports/debug/collabbench"]
-        return candidates.compactMap { $0 }.first { path in
-            FileManager.default.isExecutableFile(atPath: path) && (try? run(path, ["gate", "--help"]).status) == 0
-        }
-    }()
+    /// `COLLABBENCH_BIN`, else the binary built with this test bundle (see ``BuildProducts``).
+    static var binary: String? { BuildProducts.collabbench }
 
     struct Output {
         var status: Int32
@@ -24,23 +20,14 @@ struct ReportCommandsTests {
         var stderr: String
     }
 
-    static func run(_ binary: String, _ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    /// Runs the binary through ``TestProcess`` (output through files: no pipe can fill up).
+    static func run(_ binary: String, _ arguments: [String]) async throws -> Output {
+        let result = try await TestProcess.run(binary, arguments)
+        return Output(status: result.status, stdout: result.stdoutText, stderr: result.stderrText)
     }
 
-    func cli(_ arguments: [String]) throws -> Output {
-        try Self.run(Self.binary!, arguments)
+    func cli(_ arguments: [String]) async throws -> Output {
+        try await Self.run(Self.binary!, arguments)
     }
 
     static func store() throws -> ResultStore {
@@ -52,19 +39,19 @@ struct ReportCommandsTests {
     }
 
     @Test(.enabled(if: binary != nil, "needs a built collabbench"))
-    func gateExitStatuses() throws {
+    func gateExitStatuses() async throws {
         let db = try Self.store().path
         let junit = S.tempPath("junit", ext: "xml")
         let summary = S.tempPath("summary", ext: "md")
-        #expect(try cli(["tag", "--db", db, "good", "baseline"]).status == 0)
+        #expect(try await cli(["tag", "--db", db, "good", "baseline"]).status == 0)
 
-        let pass = try cli(["gate", "--db", db, "--baseline", "baseline", "--candidate", "good", "--max-drop", "task=0", "--junit", junit, "--summary", summary])
+        let pass = try await cli(["gate", "--db", db, "--baseline", "baseline", "--candidate", "good", "--max-drop", "task=0", "--junit", junit, "--summary", summary])
         #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
         #expect(pass.stdout.contains("Gate passed."))
         #expect(try JUnitParse(try String(contentsOfFile: junit, encoding: .utf8)).testcases == 1)
         #expect(try String(contentsOfFile: summary, encoding: .utf8).contains("✅ passed"))
 
-        let fail = try cli(["gate", "--db", db, "--baseline", "baseline", "--candidate", "bad", "--max-drop", "accuracy=5", "--max-drop", "itr=0", "--junit", junit, "--summary", summary])
+        let fail = try await cli(["gate", "--db", db, "--baseline", "baseline", "--candidate", "bad", "--max-drop", "accuracy=5", "--max-drop", "itr=0", "--junit", junit, "--summary", summary])
         #expect(fail.status == 1, "\(fail.stdout)\(fail.stderr)")
         #expect(fail.stdout.contains("FAIL math accuracy"))
         let parsed = try JUnitParse(try String(contentsOfFile: junit, encoding: .utf8))
@@ -79,41 +66,41 @@ struct ReportCommandsTests {
             ["gate", "--db", db, "--baseline", "baseline", "--candidate", "code", "--max-drop", "task=1"],
             ["gate", "--db", "/nonexistent/x.sqlite", "--baseline", "a", "--candidate", "b", "--max-drop", "task=1"],
         ] {
-            let out = try cli(arguments)
+            let out = try await cli(arguments)
             #expect(out.status == 2, "\(arguments): \(out.status) \(out.stderr)")
             #expect(out.stderr.split(separator: "\n").count == 1, "\(arguments): \(out.stderr)")
         }
     }
 
     @Test(.enabled(if: binary != nil, "needs a built collabbench"))
-    func leaderboardCompareExportAndTag() throws {
+    func leaderboardCompareExportAndTag() async throws {
         let db = try Self.store().path
-        let board = try cli(["leaderboard", "--db", db])
+        let board = try await cli(["leaderboard", "--db", db])
         #expect(board.status == 0)
         #expect(board.stdout.contains("Acc [95% CI]"))
         #expect(board.stdout.contains("100.0 [100.0, 100.0]"))
-        let json = try cli(["leaderboard", "--db", db, "--json"])
+        let json = try await cli(["leaderboard", "--db", db, "--json"])
         #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [Any])?.count == 3)
 
-        let compare = try cli(["compare", "--db", db, "good", "bad"])
+        let compare = try await cli(["compare", "--db", db, "good", "bad"])
         #expect(compare.status == 0, "\(compare.stderr)")
         #expect(compare.stdout.contains("McNemar exact"))
         #expect(compare.stdout.contains("flipped to fail in B (8)"))
-        #expect(try cli(["compare", "--db", db, "good", "nope"]).status != 0)
+        #expect(try await cli(["compare", "--db", db, "good", "nope"]).status != 0)
 
         for format in ExportFormat.allCases {
             let path = S.tempPath("cli", ext: format.fileExtension)
-            let out = try cli(["export", "--db", db, "--format", format.rawValue, "--out", path])
+            let out = try await cli(["export", "--db", db, "--format", format.rawValue, "--out", path])
             #expect(out.status == 0, "\(format): \(out.stderr)")
             #expect(((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) > 100)
         }
-        let stdout = try cli(["export", "--db", db, "--format", "csv"])
+        let stdout = try await cli(["export", "--db", db, "--format", "csv"])
         #expect(stdout.stdout.hasPrefix("pack,kind,profile_id"))
 
-        #expect(try cli(["tag", "--db", db, "bad", "candidate"]).status == 0)
-        #expect(try cli(["tag", "--db", db, "--list"]).stdout.contains("candidate"))
-        #expect(try cli(["tag", "--db", db, "--remove", "candidate"]).status == 0)
-        #expect(try cli(["tag", "--db", db, "nope", "x"]).status != 0)
-        #expect(try cli(["tag", "--db", db, "good", "bad name"]).status != 0)
+        #expect(try await cli(["tag", "--db", db, "bad", "candidate"]).status == 0)
+        #expect(try await cli(["tag", "--db", db, "--list"]).stdout.contains("candidate"))
+        #expect(try await cli(["tag", "--db", db, "--remove", "candidate"]).status == 0)
+        #expect(try await cli(["tag", "--db", db, "nope", "x"]).status != 0)
+        #expect(try await cli(["tag", "--db", db, "good", "bad name"]).status != 0)
     }
 }

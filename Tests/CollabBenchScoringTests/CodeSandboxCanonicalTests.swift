@@ -1,3 +1,4 @@
+import CollabBenchTestSupport
 import Foundation
 import Testing
 
@@ -55,7 +56,7 @@ private struct BigCodeBenchTask: Decodable, Sendable {
 ///
 /// By default a fixed sample of 52 tasks (every 22nd) runs, about a minute on 2 cores. `COLLABBENCH_CODE_VERIFY_ALL=1` runs
 /// all 1,140, and `COLLABBENCH_CODE_VERIFY_REPORT=<file>` writes one JSON line per task there.
-@Suite(.enabled(if: CanonicalSetup.current != nil, "needs COLLABBENCH_CODE_PYTHON and the shared BigCodeBench data"))
+@Suite(.timeLimit(.minutes(20)), .enabled(if: CanonicalSetup.current != nil, "needs COLLABBENCH_CODE_PYTHON and the shared BigCodeBench data"))
 struct CodeSandboxCanonicalTests {
     /// Canonical solutions that cannot pass in this sandbox, and why: the network is off in the
     /// sandbox (as everywhere on this project's machines). Tasks needing NLTK/TextBlob corpora or
@@ -74,7 +75,7 @@ struct CodeSandboxCanonicalTests {
 
     @Test func canonicalSolutionsPass() async throws {
         let setup = try #require(CanonicalSetup.current)
-        let tasks = try loadTasks(setup.dataFile)
+        let tasks = try await loadTasks(setup.dataFile)
         #expect(tasks.count == 1140)
         let environment = ProcessInfo.processInfo.environment
         let runAll = environment["COLLABBENCH_CODE_VERIFY_ALL"] == "1"
@@ -132,16 +133,10 @@ struct CodeSandboxCanonicalTests {
         }
     }
 
-    private func loadTasks(_ file: URL) throws -> [BigCodeBenchTask] {
-        let gunzip = Process()
-        gunzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        gunzip.arguments = ["gzip", "-dc", file.path]
-        let pipe = Pipe()
-        gunzip.standardOutput = pipe
-        try gunzip.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        gunzip.waitUntilExit()
-        #expect(gunzip.terminationStatus == 0)
+    private func loadTasks(_ file: URL) async throws -> [BigCodeBenchTask] {
+        let gunzip = try await TestProcess.run("/usr/bin/env", ["gzip", "-dc", file.path])
+        #expect(gunzip.status == 0)
+        let data = gunzip.stdout
         let decoder = JSONDecoder()
         return try data.split(separator: UInt8(ascii: "\n")).map {
             try decoder.decode(BigCodeBenchTask.self, from: Data($0))
