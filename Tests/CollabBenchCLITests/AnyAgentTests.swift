@@ -6,7 +6,7 @@ import Testing
 
 /// The same pack against an OpenAI-compatible model, an Anthropic-protocol model, an HTTP agent
 /// and a subprocess agent, all landing on one leaderboard; bad agents are contained and reported.
-@Suite(.serialized, .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct AnyAgentTests {
     /// One loopback server speaking both protocols: /v1/messages answers as Anthropic.
     static func server() async throws -> LoopbackOpenAIServer {

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// `run --config eval.yaml` and `config check`.
-@Suite(.enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct ConfigFileTests {
     @Test func checkReportsEveryProblemWithFileAndLine() async throws {
         let dir = try CLI.tempDir()

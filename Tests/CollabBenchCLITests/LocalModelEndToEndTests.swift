@@ -7,6 +7,7 @@ import Testing
 /// the real binary, into a real SQLite store. `make test` starts the server and sets
 /// `COLLABBENCH_LOCAL_MODEL`; elsewhere these tests are skipped.
 @Suite(
+    .timeLimit(.minutes(10)),
     .serialized,
     .enabled(if: CLI.available && ProcessInfo.processInfo.environment["COLLABBENCH_LOCAL_MODEL"] != nil && TokenizerFiles.directory != nil,
              "needs COLLABBENCH_LOCAL_MODEL (run through scripts/with-local-model.sh), the binary and tokenizer files"))

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// Per-role bounds on calls in flight, the budget, and the plain progress lines of `collabbench run`.
-@Suite(.serialized, .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct RunControlsTests {
     /// Calls in flight now and at most, per role, as the server saw them.
     final class InFlight: Sendable {

@@ -1,6 +1,7 @@
 import CollabBenchCore
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct SimulatorReplyTests {
     @Test func readsTheRequestedJSON() {
         let reply = SimulatorReply(parsing: #"{"thought": "be vague", "message": "hi, can u help with math?"}"#)

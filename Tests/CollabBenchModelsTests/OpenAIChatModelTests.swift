@@ -4,6 +4,7 @@ import CollabBenchTestSupport
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct OpenAIChatModelTests {
     let fastRetry = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)
 

@@ -97,6 +97,7 @@ enum AgentFixture {
     }
 }
 
+@Suite(.timeLimit(.minutes(5)))
 struct SubprocessAgentTests {
     let hello = ChatRequest(messages: [.user("Write a haiku")])
 

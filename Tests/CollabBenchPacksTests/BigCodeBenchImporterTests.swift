@@ -3,6 +3,7 @@ import CollabBenchPacks
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct BigCodeBenchImporterTests {
     @Test func recordsBecomeCodeTasks() throws {
         let file = try DatasetFile(path: TestFixtures.path("importers-bcb.jsonl"))

@@ -2,6 +2,7 @@ import CollabBenchPacks
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct DatasetFileTests {
     @Test func gzipAndPlainJSONLinesGiveTheSameRecords() throws {
         let plain = try DatasetFile(path: TestFixtures.path("importers-math.jsonl"))

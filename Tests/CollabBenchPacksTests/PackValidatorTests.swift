@@ -3,6 +3,7 @@ import CollabBenchPacks
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct PackValidatorTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -64,6 +65,7 @@ struct PackValidatorTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(2)))
 struct PackResolutionTests {
     @Test func aBareNameIsAPackNameEvenWhenAFolderOfThatNameExists() throws {
         // The project has a docs/ folder for documentation; `--pack docs` must still mean the pack.
@@ -72,6 +74,7 @@ struct PackResolutionTests {
     }
 }
 
+@Suite(.timeLimit(.minutes(2)))
 struct PackValidatorImportTests {
     @Test func aCodeTestWithoutTestCasesIsReported() throws {
         let dir = try PackValidatorTests().tempPack(

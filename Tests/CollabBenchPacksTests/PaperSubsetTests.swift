@@ -31,7 +31,7 @@ struct PaperSubset: Decodable, Sendable, CustomTestStringConvertible {
 
 /// Rebuilds the CollabLLM paper's subsets from the shared data and checks that the importers pick
 /// exactly the ids CPython's `random.seed(42); random.sample(rows, n)` picks.
-@Suite(.enabled(if: TestFixtures.sharedData != nil, "needs the shared data (COLLABBENCH_SHARED_DATA or ../shared/data)"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: TestFixtures.sharedData != nil, "needs the shared data (COLLABBENCH_SHARED_DATA or ../shared/data)"))
 struct PaperSubsetTests {
     static let cl100k: BPETokenizer? = {
         guard let shared = TestFixtures.sharedData,

@@ -4,6 +4,7 @@ import CollabBenchStore
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct EvaluationProfileTests {
     func profile(_ run: RunRecord, tasks: [String] = ["t01", "t02"]) -> EvaluationProfile {
         EvaluationProfile(run: run, taskIDs: tasks)

@@ -4,6 +4,7 @@ import CollabBenchStore
 import Foundation
 import Testing
 
+@Suite(.timeLimit(.minutes(2)))
 struct RunComparisonTests {
     typealias S = ReportsTestSupport
 

@@ -9,7 +9,7 @@ private let python3Available =
 
 /// Behaviour of the code sandbox with a plain `python3`: BigCodeBench pass/fail semantics,
 /// limits, teardown and the environment the program sees.
-@Suite(.enabled(if: python3Available, "needs python3 on PATH"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: python3Available, "needs python3 on PATH"))
 struct CodeSandboxTests {
     /// Tests with one test method calling `f()`.
     static let callF = """
