@@ -5,6 +5,7 @@ import Foundation
 import Testing
 
 /// Escape sequences and BEL in run and agent names never reach a CSV export.
+@Suite(.timeLimit(.minutes(2)))
 struct CSVControlCharacterTests {
     typealias S = ReportsTestSupport
 

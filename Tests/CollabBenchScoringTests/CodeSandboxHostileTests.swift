@@ -8,7 +8,7 @@ private let python3Available =
     (try? SupervisorLaunch.resolve(python: "python3", path: ProcessInfo.processInfo.environment["PATH"])) != nil
 
 /// Programs that try to fool unittest instead of passing its tests are never scored as a pass.
-@Suite(.enabled(if: python3Available, "needs python3 on PATH"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: python3Available, "needs python3 on PATH"))
 struct CodeSandboxHostileTests {
     /// Two tests a wrong `task_func` (the identity) fails.
     static let tests = """
