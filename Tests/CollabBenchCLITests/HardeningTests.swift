@@ -20,20 +20,7 @@ struct HardeningTests {
 
     /// Runs `python3 -c script args...` without blocking a thread.
     static func python(_ script: String, _ arguments: [String]) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
+        try await TestProcess.run("/usr/bin/env", ["python3", "-c", script] + arguments).status
     }
 
     /// A SQLite file of another program, with tables `users` and `orders`.
