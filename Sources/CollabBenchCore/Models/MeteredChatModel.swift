@@ -2,7 +2,10 @@
 ///
 /// Wrap it outermost (around ``CachedChatModel``) so cache hits are seen as free. The cost of a
 /// call is `price.cost(usage)` from the usage the server reported; it is nil (unknown, never 0)
-/// when the model has no price or the reply carried no usage.
+/// when the model has no price or the reply carried no usage. A cache hit costs 0 when its cost
+/// would have been known, and stays unknown (nil) otherwise: an unpriced call is unknown whether
+/// it came from the cache or not, so a run resumed after an interruption (whose first calls are
+/// replayed from the cache) stores the same unknown costs as an uninterrupted one.
 public struct MeteredChatModel: ChatModel {
     /// The model behind the meter.
     public var base: any ChatModel
@@ -24,7 +27,7 @@ public struct MeteredChatModel: ChatModel {
         var completion = try await base.complete(request)
         var estimate: Double?
         if completion.fromCache {
-            completion.costUSD = 0
+            completion.costUSD = price != nil && completion.usage != nil ? 0 : nil
         } else if let price, let usage = completion.usage {
             completion.costUSD = price.cost(usage)
         } else {
