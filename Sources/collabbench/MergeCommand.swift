@@ -20,6 +20,10 @@ struct MergeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            // Every source is checked (read-only) before the destination is created or changed.
+            for source in sources where FileManager.default.fileExists(atPath: source) {
+                _ = try ResultStore(path: source, mode: .readOnly)
+            }
             let destination = try ResultStore(path: into)
             for source in sources {
                 let r = try destination.merge(from: source)

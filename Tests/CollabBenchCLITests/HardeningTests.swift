@@ -131,6 +131,8 @@ struct HardeningTests {
             expectOneLineError(out, mentioning: "\(shop) is not a CollabBench store")
             #expect(try await Self.tables(shop, in: dir) == tables, "\(arguments)")
         }
+        // The merge stopped before creating its destination.
+        #expect(!FileManager.default.fileExists(atPath: dir + "/merged.sqlite"))
     }
 
     @Test(.enabled(if: TokenizerFiles.directory != nil, "needs tokenizer files"))
