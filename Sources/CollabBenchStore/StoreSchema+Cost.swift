@@ -2,7 +2,8 @@ import GRDB
 
 extension StoreSchema {
     /// v5: what each call and conversation cost. `cost_usd` is US dollars paid (0 for a reply
-    /// from the response cache), NULL when unknown (no price for the model, or no usage reported).
+    /// from the response cache whose cost would have been known), NULL when unknown (no price for
+    /// the model, or no usage reported, whether the reply came from the cache or not).
     /// Judge calls also keep their token usage. A conversation's `cost_usd` is the sum of the known
     /// costs of its calls, and `unpriced_calls` counts the calls whose cost is unknown.
     static func registerCost(_ migrator: inout DatabaseMigrator) {
