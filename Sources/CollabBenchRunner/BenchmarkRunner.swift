@@ -19,6 +19,9 @@ public struct RunSummary: Sendable, Hashable {
     public var meter = RunMeterSnapshot()
     /// Conversations not started because the budget was reached (0 without a budget).
     public var notStartedForBudget = 0
+    /// Failed conversations taken out to be run again (``RunPlan/retryFailed``); they are among
+    /// ``conversations``, not ``alreadyStored``.
+    public var retried = 0
 
     /// Creates a summary.
     public init(runID: String, runName: String, conversations: Int, completed: Int, failed: Int, alreadyStored: Int, wallSeconds: Double) {
@@ -87,19 +90,32 @@ public struct BenchmarkRunner: Sendable {
     /// Runs every planned conversation not yet stored and returns the summary.
     ///
     /// With `resuming`, continues that run: conversations already stored are kept and skipped.
-    /// Each finished conversation is committed on its own, so an interruption loses only the
-    /// conversations in flight. On cancellation (Ctrl-C) the run is marked `interrupted`.
+    /// With `retryingFailed` as well, its failed conversations among those planned are first taken
+    /// out of the run (recorded as retried, see ``ResultStore/takeOutFailedConversations(runID:among:at:)``)
+    /// and so run again. Each finished conversation is committed on its own, so an interruption
+    /// loses only the conversations in flight. On cancellation (Ctrl-C) the run is marked
+    /// `interrupted`. The pack's content is stored once per content hash
+    /// (``ResultStore/storePackSnapshot(_:)``) before the run's record, so later reports need no
+    /// pack folder.
     /// - Throws: ``CollabBenchError`` for store failures and run-wide model failures (a refused key);
     ///   `CancellationError` when cancelled.
-    public func run(resuming existing: RunRecord? = nil, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+    public func run(
+        resuming existing: RunRecord? = nil, retryingFailed: Bool = false, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    ) async throws -> RunSummary {
         let started = Date()
         let (planned, totalAcrossShards) = plannedItems()
         let runID: String
         let runName: String
+        var retried = 0
+        // Stores written before schema v6 lack the snapshot of a resumed run's pack: stored now.
+        try store.storePackSnapshot(pack)
         if let existing {
             runID = existing.id
             runName = existing.name
             try store.reopenRun(id: runID)
+            if retryingFailed {
+                retried = try store.takeOutFailedConversations(runID: runID, among: Set(planned.map(\.key)), at: Self.timestamp(started)).count
+            }
         } else {
             let identity = try configuration.identityHash()
             runID = configuration.shard != nil ? "run-\(identity.prefix(16))" : Self.newRunID(at: started)
@@ -164,6 +180,7 @@ public struct BenchmarkRunner: Sendable {
         summary.quality = quality
         summary.meter = meter.snapshot()
         summary.notStartedForBudget = notStarted
+        summary.retried = retried
         return summary
     }
 

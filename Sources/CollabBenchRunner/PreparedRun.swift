@@ -96,7 +96,8 @@ public struct PreparedRun: Sendable {
             }
             let tokenizer = countingTokens ? try await TokenizerLocator(explicitDirectory: plan.tokenizerDirectory).load(encoding) : nil
             let store = try ResultStore(path: plan.store)
-            let resolution = try RunResolver.resolve(store: store, configuration: configuration, forceNew: plan.forceNew)
+            let resolution = try RunResolver.resolve(
+                store: store, configuration: configuration, forceNew: plan.forceNew, retryFailed: plan.retryFailed)
             return RunSession(prepared: self, factory: factory, store: store, tokenizer: tokenizer, resolution: resolution)
         } catch {
             await subprocess?.shutdown()

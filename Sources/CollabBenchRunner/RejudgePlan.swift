@@ -15,7 +15,9 @@ public struct RejudgePlan: Sendable {
     public var run: String
     /// The new judge's model spec.
     public var judge: String
-    /// The pack the run used (nil: the built-in pack of the run's pack name).
+    /// The pack the run used, checked against the run's pack hash (nil: the copy of the pack's
+    /// content stored with the run, or for a store written before schema v6, the built-in pack of
+    /// the run's pack name).
     public var pack: String?
     /// A name for the new run.
     public var name: String?
@@ -51,6 +53,23 @@ public struct RejudgePlan: Sendable {
         public var meter: RunMeterSnapshot
     }
 
+    /// The pack `source` used: ``pack`` when given (refused unless its content hash is the run's),
+    /// else the snapshot stored with the run, else (a store written before schema v6) the pack of
+    /// the run's pack name.
+    func loadPack(for source: RunRecord, from store: ResultStore, environment: [String: String]) throws -> TaskPack {
+        let stored = try store.hasPackSnapshot(hash: source.packHash)
+        if pack == nil, stored, let snapshot = try store.packSnapshot(hash: source.packHash) { return snapshot }
+        let loaded = try PackLoader.load(directory: try PackLoader.resolve(pack ?? source.packName, environment: environment, searchRoots: packSearchRoots))
+        guard loaded.contentHash == source.packHash else {
+            let hint = stored
+                ? "; leave the pack out to use the copy of the run's tasks stored in \(self.store)"
+                : "; give the pack folder the run was made with"
+            throw CollabBenchError(
+                .malformedPack, "pack \(loaded.directory) is not the one run \(source.id) used (content hash differs)\(hint)")
+        }
+        return loaded
+    }
+
     /// Checks the judge's server, then re-judges the run into a new run.
     /// - Throws: ``CollabBenchError`` for a missing store or run, a pack that is not the run's, an
     ///   unreachable judge, or store failures.
@@ -59,7 +78,7 @@ public struct RejudgePlan: Sendable {
         let judgeSpec = try ModelSpec(parsing: judge)
         let resultStore = try ResultStore(path: store)
         guard let source = try resultStore.run(run) else { throw CollabBenchError(.invalidArgument, "no run '\(run)' in \(store)", setting: "run") }
-        let taskPack = try PackLoader.load(directory: try PackLoader.resolve(pack ?? source.packName, environment: environment, searchRoots: packSearchRoots))
+        let taskPack = try loadPack(for: source, from: resultStore, environment: environment)
         let prompts = try PromptLibrary.load(overrideDirectory: promptsDirectory)
         let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(source.configJSON.utf8))
         let prices = try pricingFile.map(PricingFile.load(path:)).map(PricingTable.builtin.merging) ?? PricingTable.builtin

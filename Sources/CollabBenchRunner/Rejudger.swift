@@ -45,6 +45,8 @@ public struct Rejudger: Sendable {
             agent: source.agent, agentPreset: source.agentPreset, userSimulator: source.userSimulator, judge: judge.model.spec.description,
             seed: source.seed, taskCount: source.taskCount, configJSON: try config.json(), collabbenchVersion: CollabBenchVersion.current,
             configHash: try config.identityHash())
+        // The pack's content with the new run, for stores written before schema v6.
+        try store.storePackSnapshot(pack)
         try store.createRun(record, prompts: prompts.templates.values.sorted { $0.name < $1.name })
         let tasks = Dictionary(pack.tasks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var count = 0

@@ -118,6 +118,10 @@ public struct RunPlan: Sendable, Hashable {
     public var cache: CacheMode = .readWrite
     /// Start a new run even when a stored run has this configuration.
     public var forceNew = false
+    /// Run the failed conversations of a stored run with this configuration again, replacing
+    /// each with its new attempt (the failed attempts are recorded in the store's
+    /// `retried_conversations`). Not part of the run's identity.
+    public var retryFailed = false
     /// Stream replies from OpenAI-compatible servers (SSE).
     public var stream = false
     /// Requests per minute per model endpoint.

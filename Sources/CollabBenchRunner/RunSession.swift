@@ -88,6 +88,8 @@ public final class RunSession: Sendable {
                 runID: run.id, runName: run.name, conversations: 0, completed: 0, failed: 0, alreadyStored: run.taskCount, wallSeconds: 0)
         case .resume(let run):
             return try await makeRunner().run(resuming: run, progress: progress)
+        case .retryFailed(let run, _):
+            return try await makeRunner().run(resuming: run, retryingFailed: true, progress: progress)
         case .new:
             return try await makeRunner().run(resuming: nil, progress: progress)
         }

@@ -15,10 +15,11 @@ public struct MergeReport: Sendable, Hashable {
 }
 
 extension ResultStore {
-    /// Copies every run, conversation (with messages, scores and judge calls), prompt and cached
-    /// reply of the store at `path` into this one, skipping what is already here: a conversation is
-    /// identified by its run, task and trial, so merging shards of one run, or the same store twice,
-    /// adds no duplicates. Runs whose conversations are then all present are marked completed.
+    /// Copies every run, conversation (with messages, scores and judge calls), prompt, pack
+    /// snapshot, retry record and cached reply of the store at `path` into this one, skipping what
+    /// is already here: a conversation is identified by its run, task and trial, so merging shards
+    /// of one run, or the same store twice, adds no duplicates. Runs whose conversations are then
+    /// all present are marked completed.
     ///
     /// The source is opened read-only (``OpenMode/readOnly``): it is never migrated or written, and
     /// a source of an older schema is read through a migrated temporary copy.
@@ -58,6 +59,8 @@ extension ResultStore {
                 try db.execute(sql: "INSERT OR IGNORE INTO runs (\(runColumns)) SELECT \(runColumns) FROM src.runs")
                 report.runsAdded = db.changesCount
                 try db.execute(sql: "INSERT OR IGNORE INTO run_prompts (run_id, name, hash) SELECT run_id, name, hash FROM src.run_prompts")
+                try Self.mergePackSnapshots(db)
+                try Self.mergeRetriedConversations(db)
                 try db.execute(sql: """
                     CREATE TEMP TABLE merge_map AS
                     SELECT s.id AS src_id, s.run_id, s.task_id, s.trial FROM src.conversations s

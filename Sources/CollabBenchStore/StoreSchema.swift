@@ -1,10 +1,11 @@
 import GRDB
 
 /// The store's schema, as numbered migrations. Tables are plain and named for people reading them
-/// with `sqlite3`: runs, prompts, run_prompts, conversations, messages, scores, judge_calls, meta.
+/// with `sqlite3`: runs, prompts, run_prompts, conversations, messages, scores, judge_calls, meta, packs, tasks,
+/// retried_conversations.
 enum StoreSchema {
     /// The schema version this build writes.
-    static let version = 5
+    static let version = 7
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -100,6 +101,8 @@ enum StoreSchema {
         registerTagsMigration(&migrator)
         registerStreaming(&migrator)
         registerCost(&migrator)
+        registerTasks(&migrator)
+        registerRetries(&migrator)
         return migrator
     }
 }

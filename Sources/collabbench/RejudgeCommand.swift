@@ -19,7 +19,7 @@ struct RejudgeCommand: AsyncParsableCommand {
     @Option(help: "The new judge (provider/model[@base_url]).")
     var judge: String
 
-    @Option(help: "The pack the run used (default: the built-in pack of the run's pack name).")
+    @Option(help: "The pack the run used, checked against the run's (default: the copy of its tasks stored with the run; for older stores the built-in pack of the run's pack name).")
     var pack: String?
 
     @Option(help: "A name for the new run.")

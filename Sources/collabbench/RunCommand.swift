@@ -93,6 +93,8 @@ struct RunCommand: AsyncParsableCommand {
                 if plan.budgetUSD != nil, let stored = try session.storedCost(), stored.unpricedCalls > 0 {
                     print("Note: \(stored.unpricedCalls) stored calls of this run have an unknown cost; --budget counts only the known \(DryRunEstimate.dollars(stored.usd ?? 0)).")
                 }
+            case .retryFailed(let run, let failed):
+                print("Retrying \(failed) failed conversation\(failed == 1 ? "" : "s") of run \(TerminalText.sanitize(run.name)) (\(run.id)).")
             case .new:
                 break
             }

@@ -130,6 +130,9 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Start a new run even when a stored run has this configuration (default: continue it).")
     var forceNew = false
 
+    @Flag(help: "Run the failed conversations of the stored run with this configuration again, each replacing its failed attempt (recorded in the store as retried).")
+    var retryFailed = false
+
     @Flag(help: "Stream replies from OpenAI-compatible servers (SSE) and record time to first token and tokens/s per call.")
     var stream = false
 
@@ -199,6 +202,7 @@ struct RunOptions: ParsableArguments {
         if let shard { plan.shard = try Shard(parsing: shard) }
         set(cache, \.cache)
         if forceNew { plan.forceNew = true }
+        if retryFailed { plan.retryFailed = true }
         if stream { plan.stream = true }
         set(rpm, \.requestsPerMinute)
         set(tpm, \.tokensPerMinute)
