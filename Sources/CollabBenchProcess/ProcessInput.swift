@@ -29,9 +29,9 @@ public final class ProcessInput: Sendable {
     /// Writes `data` to the child's stdin.
     /// - Throws: a `POSIXError` when the child no longer reads (`EPIPE`) or the stream was closed.
     public func write(_ data: Data) async throws {
-        let descriptor = descriptor
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.async {
+            // The block holds `self`, so the descriptor stays open until the write is done.
+            queue.async { [self] in
                 var rest = data[...]
                 while !rest.isEmpty {
                     let sent = rest.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -51,9 +51,8 @@ public final class ProcessInput: Sendable {
 
     /// Closes the child's stdin (it reads end of file) once every earlier write has finished.
     public func finish() async {
-        let descriptor = descriptor
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async {
+            queue.async { [self] in
                 _ = shutdown(descriptor, Int32(SHUT_WR))
                 continuation.resume()
             }
