@@ -9,14 +9,44 @@ import Testing
     import Glibc
 #endif
 
+/// Answers the first `free` judge requests at once; later ones wait until ``open()``.
+actor JudgeGate {
+    private var free: Int
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(free: Int) { self.free = free }
+
+    /// Returns at once while free passes are left or the gate is open; else when it opens.
+    func pass() async {
+        if isOpen { return }
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Lets every waiting and later request through.
+    func open() {
+        isOpen = true
+        for continuation in waiting { continuation.resume() }
+        waiting = []
+    }
+}
+
 /// Never lose work, never pay twice: kill -9 mid-run and resume; replay a run offline from the cache.
 @Suite(.timeLimit(.minutes(5)), .serialized, .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct ResumeAndReplayTests {
-    /// A loopback server playing user, agent and judge, each reply after `delay`.
-    static func server(delay: Duration) async throws -> LoopbackOpenAIServer {
+    /// A loopback server playing user, agent and judge, each reply after `delay`; judge requests
+    /// pass `judgeGate` first, when one is given.
+    static func server(delay: Duration, judgeGate: JudgeGate? = nil) async throws -> LoopbackOpenAIServer {
         try await LoopbackOpenAIServer.start { request in
             let first = request.messages.first?.content ?? ""
-            if first.contains("You are evaluating how well") { return .chat(#"{"thought":"ok","score":2}"#, delay: delay) }
+            if first.contains("You are evaluating how well") {
+                await judgeGate?.pass()
+                return .chat(#"{"thought":"ok","score":2}"#, delay: delay)
+            }
             if first.contains("You are playing a person") {
                 let done = (request.messages.last?.content ?? "").contains("Assistant:")
                 return .chat(done ? #"{"thought":"","message":"ok [[TERMINATE CHAT]]"}"# : #"{"thought":"","message":"help"}"#, delay: delay)
@@ -31,7 +61,10 @@ struct ResumeAndReplayTests {
     }
 
     @Test func killedRunResumesWithoutLosingOrDuplicatingConversations() async throws {
-        let server = try await Self.server(delay: .milliseconds(150))
+        // Two conversations get their judge's reply; the others wait at the judge, so the run
+        // cannot finish before it is killed, however fast it goes.
+        let gate = JudgeGate(free: 2)
+        let server = try await Self.server(delay: .milliseconds(150), judgeGate: gate)
         defer { Task { try? await server.stop() } }
         let dir = try CLI.tempDir()
         let db = dir + "/r.sqlite"
@@ -57,7 +90,8 @@ struct ResumeAndReplayTests {
         let before = try store.finishedKeys(runID: runID)
         #expect(before.count < 6)
 
-        // The same command continues the run.
+        // The same command continues the run (the judge answers everyone now).
+        await gate.open()
         let again = try await CLI.run(arguments(server, db: db))
         #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
         #expect(again.stdout.contains("Continuing run resumable"))
