@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Bad input gets one clear line on standard error, a non-zero exit, and leaves the store intact.
-@Suite(.timeLimit(.minutes(3)), .enabled(if: CLI.available, "needs the built collabbench binary (swift build)"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: CLI.available, "needs the built collabbench binary (swift build)"))
 struct BadInputTests {
     func expectOneLineError(_ output: CLI.Output, mentioning needle: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(output.status != 0, sourceLocation: sourceLocation)
@@ -87,7 +87,7 @@ enum TokenizerFiles {
     }
 }
 
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct DryRunTests {
     @Test(.enabled(if: CLI.available)) func dryRunCallsNothingAndWritesNothing() async throws {
         let dir = try CLI.tempDir()

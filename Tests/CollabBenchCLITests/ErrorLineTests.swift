@@ -4,7 +4,7 @@ import Testing
 /// Every command words every failure the same way: exactly one `collabbench: error: …` line on
 /// standard error naming the flag (or file) involved, no usage text, a non-zero exit of the
 /// documented family, and nothing written.
-@Suite(.timeLimit(.minutes(3)), .enabled(if: CLI.available, "needs the built collabbench binary"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: CLI.available, "needs the built collabbench binary"))
 struct ErrorLineTests {
     /// Runs `arguments` and checks the one-line shape; returns the line.
     func errorLine(_ arguments: [String], status expected: Int32, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {

@@ -12,7 +12,7 @@ import Testing
 /// An interrupted and an uninterrupted run of the same command give the same leaderboard, byte
 /// for byte apart from run ids — cost columns included (a call replayed from the cache after a
 /// resume is as unpriced as the call it replays).
-@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct KillAndResumeLeaderboardTests {
     func arguments(_ server: LoopbackOpenAIServer, db: String) -> [String] {
         ["run", "--pack", "math", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--concurrency", "2", "--name", "same",

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// `rejudge` of a run on an imported pack needs no pack folder: the run stored its tasks.
-@Suite(.timeLimit(.minutes(3)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct RejudgeFromStoreCLITests {
     /// A copy of the built-in math pack named `imported-math` (so no search finds it by name).
     static func importedPack(in dir: String, named folder: String, edit: (String) -> String = { $0 }) throws -> String {

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// `run --retry-failed` runs only the failed conversations of a complete run again.
-@Suite(.timeLimit(.minutes(3)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(.timeLimit(.minutes(5)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct RetryFailedCLITests {
     @Test func retryFailedReplacesOnlyTheFailedConversations() async throws {
         // The agent answers HTTP 400 (not retried) to its first two calls, then works.

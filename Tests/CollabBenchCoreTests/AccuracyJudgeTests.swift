@@ -2,7 +2,7 @@ import CollabBenchCore
 import CollabBenchTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct AccuracyJudgeTests {
     let task = BenchmarkTask(
         id: "m1", prompt: "What is 2 + 3?", hiddenIntent: "ask what 2 + 3 is",

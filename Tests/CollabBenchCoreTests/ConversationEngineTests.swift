@@ -2,7 +2,7 @@ import CollabBenchCore
 import CollabBenchTestSupport
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ConversationEngineTests {
     let task = BenchmarkTask(
         id: "t1", prompt: "What is 2+2?", hiddenIntent: "SECRET-INTENT: what is 2+2",

@@ -3,7 +3,7 @@ import CollabBenchTestSupport
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct InteractivityJudgeTests {
     let task = BenchmarkTask(id: "t", prompt: "p", hiddenIntent: "intent", reference: TaskReference(text: "r"))
     let transcript = Transcript(

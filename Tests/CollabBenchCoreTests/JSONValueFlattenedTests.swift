@@ -1,7 +1,7 @@
 import CollabBenchCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct JSONValueFlattenedTests {
     @Test func leavesAreNamedByTheirDottedPath() throws {
         let value = try JSONValue.parse(#"{"a":{"b":1,"c":[2,{"d":3}],"e":{}},"f":"x","g":null,"h":false}"#)

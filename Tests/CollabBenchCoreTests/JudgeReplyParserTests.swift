@@ -1,7 +1,7 @@
 import CollabBenchCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct JudgeReplyParserTests {
     @Test func readsJSONScore() {
         #expect(JudgeReplyParser.score(in: #"{"thought": "ok", "score": 3}"#, allowed: 1...3)?.score == 3)

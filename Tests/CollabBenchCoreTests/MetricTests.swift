@@ -1,7 +1,7 @@
 import CollabBenchCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct MetricTests {
     @Test func eachKindsTaskMetricIsTheOneItsPacksStore() {
         for kind in TaskKind.allCases {

@@ -1,7 +1,7 @@
 import CollabBenchCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ModelSpecAgentTests {
     @Test func bareURLBecomesAnOpenAICompatibleAgent() throws {
         let spec = try ModelSpec.agentSpec(parsing: "http://127.0.0.1:9000/v1/")

@@ -1,7 +1,7 @@
 import CollabBenchCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ModelSpecTests {
     @Test func parsesProviderModelAndBaseURL() throws {
         let spec = try ModelSpec(parsing: "openai/smollm2@http://127.0.0.1:8080/v1/")

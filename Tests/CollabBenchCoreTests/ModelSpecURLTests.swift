@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Base URLs in model specs are checked when parsed, and credentials never stay in the spec.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ModelSpecURLTests {
     @Test(arguments: [
         ("openai/x@http://127.0.0.1:99999/v1", "port '99999'"),

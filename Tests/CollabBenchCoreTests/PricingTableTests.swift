@@ -1,7 +1,7 @@
 import CollabBenchCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PricingTableTests {
     private func spec(_ model: String, provider: String = "openai") -> ModelSpec {
         ModelSpec(provider: provider, model: model)

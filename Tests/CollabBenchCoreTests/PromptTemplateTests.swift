@@ -1,7 +1,7 @@
 import CollabBenchCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PromptTemplateTests {
     @Test func fillsPlaceholders() throws {
         let t = PromptTemplate(name: "t", text: "Goal: {{ goal }}. Again: {{goal}}")

@@ -2,7 +2,7 @@ import CollabBenchCore
 import Testing
 
 /// The one quality tally and the typed leak flag it counts.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct QualityTallyTests {
     static func scores(_ entries: ScoreEntry...) -> [String: ScoreEntry] {
         Dictionary(entries.map { ($0.metric, $0) }, uniquingKeysWith: { a, _ in a })

@@ -1,7 +1,7 @@
 import CollabBenchCore
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct SimulatorReplyTests {
     @Test func readsTheRequestedJSON() {
         let reply = SimulatorReply(parsing: #"{"thought": "be vague", "message": "hi, can u help with math?"}"#)

@@ -89,7 +89,7 @@ private func pieceStrings(_ tokenizer: BPETokenizer, _ text: String) -> [String]
     return tokenizer.pieces(text).map { String(decoding: bytes[$0], as: UTF8.self) }
 }
 
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct BPETokenizerTests {
     // MARK: - Byte-pair merging on a hand-made vocabulary
 

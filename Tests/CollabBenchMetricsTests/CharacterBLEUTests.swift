@@ -3,7 +3,7 @@ import CollabBenchTestSupport
 import Foundation
 import Testing
 
-@Suite("CharacterBLEU (NLTK sentence_bleu on raw strings)", .timeLimit(.minutes(3)))
+@Suite("CharacterBLEU (NLTK sentence_bleu on raw strings)", .timeLimit(.minutes(10)))
 struct CharacterBLEUTests {
     private struct Case: Decodable {
         var reference: String

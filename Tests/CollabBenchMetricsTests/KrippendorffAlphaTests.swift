@@ -3,7 +3,7 @@ import CollabBenchTestSupport
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct KrippendorffAlphaTests {
     struct Case: Codable {
         var level: String

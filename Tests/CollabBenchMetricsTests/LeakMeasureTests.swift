@@ -2,7 +2,7 @@ import CollabBenchMetrics
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct LeakMeasureTests {
     struct Case: Codable {
         var reference: String

@@ -65,7 +65,7 @@ enum MathFixtures {
     }
 }
 
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct MathAnswerTests {
     // MARK: - Extraction
 

@@ -2,7 +2,7 @@ import CollabBenchMetrics
 import Foundation
 import Testing
 
-@Suite("PythonRandom (CPython 3.11 random.Random)", .timeLimit(.minutes(3)))
+@Suite("PythonRandom (CPython 3.11 random.Random)", .timeLimit(.minutes(5)))
 struct PythonRandomTests {
     private struct StreamCase: Decodable {
         var seed: UInt64

@@ -2,7 +2,7 @@ import CollabBenchMetrics
 import Foundation
 import Testing
 
-@Suite("SacreBLEU (sacreBLEU 2.6.0 defaults, 13a)", .timeLimit(.minutes(3)))
+@Suite("SacreBLEU (sacreBLEU 2.6.0 defaults, 13a)", .timeLimit(.minutes(10)))
 struct SacreBLEUTests {
     private struct SentenceCase: Decodable {
         var reference: String

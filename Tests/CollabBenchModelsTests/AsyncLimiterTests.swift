@@ -10,7 +10,7 @@ actor HolderCount {
     func leave() { current -= 1 }
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct AsyncLimiterTests {
     @Test func neverMoreHoldersThanTheBound() async throws {
         let limiter = AsyncLimiter(limit: 3)

@@ -7,7 +7,7 @@ import Testing
 
 /// A server that echoes the caller's key in an error body never gets it into an error text, and
 /// a key given in a spec's URL is used (but never shown).
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct KeyRedactionTests {
     let fastRetry = RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.02)
     static let key = "sk-echo-0123456789abcdefghijklmnop"
@@ -78,7 +78,7 @@ struct KeyRedactionTests {
 }
 
 /// The pre-flight check is retried like every call and asks each distinct server once.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PreflightTests {
     let fastRetry = RetryPolicy(maxAttempts: 4, baseDelay: 0.01, maxDelay: 0.02)
 

@@ -5,7 +5,7 @@ import Testing
 
 /// The hand-written request body reads back, through Foundation's JSON parser, as exactly the
 /// request: every message byte for byte, sampling, seed, stream flag and response format.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct OpenAIWireTests {
     static let awkward = [
         "plain", "", "quote \" backslash \\ slash /", "new\nline\r\ttab", "\u{0}\u{1}\u{1F}\u{7F}", "line sep \u{2028} para \u{2029}",

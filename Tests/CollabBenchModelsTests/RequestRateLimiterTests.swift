@@ -4,7 +4,7 @@ import CollabBenchTestSupport
 import Testing
 
 /// The rate budget on a manual clock: every wait is exact and no test sleeps.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct RequestRateLimiterTests {
     /// Runs `acquire`, advances `clock` by `step` once it sleeps, and returns how far the clock
     /// moved by the time `acquire` returned.

@@ -5,7 +5,7 @@ import Testing
 @testable import CollabBenchModels
 
 /// The retry loop's backoff on a manual clock: the waits are exact and no test sleeps.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct RetryLoopTests {
     /// Attempts answered from a script, counted.
     actor Script {

@@ -4,7 +4,7 @@ import CollabBenchTestSupport
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct SSEParserTests {
     static let stream = "data: {\"a\":1}\n\n: a comment\r\ndata: line one\r\ndata: line two\r\n\r\nevent: ping\ndata: [DONE]\n\n"
 
@@ -74,7 +74,7 @@ struct SSEParserTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct StreamingClientTests {
     @Test func streamedReplyIsAssembledWithTimeToFirstTokenAndUsage() async throws {
         let server = try await LoopbackOpenAIServer.start(replies: [.chatStream(["Hel", "lo ", "there"], completionTokens: 3)])
@@ -103,7 +103,7 @@ struct StreamingClientTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct RateBudgetWiringTests {
     @Test func clientsOfOneEndpointShareItsRequestsPerMinute() async throws {
         let server = try await LoopbackOpenAIServer.start(replies: [.chat("ok")])

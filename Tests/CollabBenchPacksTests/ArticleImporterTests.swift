@@ -3,7 +3,7 @@ import CollabBenchPacks
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ArticleImporterTests {
     @Test func theLayoutIsTheBuiltInDocsPacks() throws {
         let root = TestFixtures.testsDirectory.deletingLastPathComponent().deletingLastPathComponent().path

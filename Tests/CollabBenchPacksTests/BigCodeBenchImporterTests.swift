@@ -3,7 +3,7 @@ import CollabBenchPacks
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct BigCodeBenchImporterTests {
     @Test func recordsBecomeCodeTasks() throws {
         let file = try DatasetFile(path: TestFixtures.path("importers-bcb.jsonl"))

@@ -2,7 +2,7 @@ import CollabBenchPacks
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct DatasetFileTests {
     @Test func gzipAndPlainJSONLinesGiveTheSameRecords() throws {
         let plain = try DatasetFile(path: TestFixtures.path("importers-math.jsonl"))

@@ -9,7 +9,7 @@ import Testing
 
 /// Manifests report every wrong field on one line, kinds name the allowed values, the tasks file
 /// stays inside the pack, and unreadable files say why.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ManifestCheckTests {
     static let task = #"{"id":"a","prompt":"q","hidden_intent":"h","reference":{"text":"s","answer":"1"}}"#
 

@@ -3,7 +3,7 @@ import CollabBenchPacks
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct MathImporterTests {
     func record(_ json: String, line: Int = 4) throws -> DatasetRecord {
         let fields = try JSONDecoder().decode([String: DatasetValue].self, from: Data(json.utf8))

@@ -24,7 +24,7 @@ struct SampleRecipe: Decodable, Sendable, CustomTestStringConvertible {
     static let all: [SampleRecipe] = (try? TestFixtures.jsonLines("importers-samples.jsonl", as: SampleRecipe.self)) ?? []
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PackImporterTests {
     @Test(arguments: SampleRecipe.all)
     func samplesArePythonsRandomSample(_ recipe: SampleRecipe) throws {

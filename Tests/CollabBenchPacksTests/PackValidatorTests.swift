@@ -3,7 +3,7 @@ import CollabBenchPacks
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PackValidatorTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -65,7 +65,7 @@ struct PackValidatorTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PackResolutionTests {
     @Test func aBareNameIsAPackNameEvenWhenAFolderOfThatNameExists() throws {
         // The project has a docs/ folder for documentation; `--pack docs` must still mean the pack.
@@ -74,7 +74,7 @@ struct PackResolutionTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PackValidatorImportTests {
     @Test func aCodeTestWithoutTestCasesIsReported() throws {
         let dir = try PackValidatorTests().tempPack(

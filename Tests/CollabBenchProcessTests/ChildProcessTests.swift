@@ -9,7 +9,7 @@ import Testing
 
 /// The child-process supervisor: exits are never missed, waits hold no thread, deadlines run on
 /// an injected clock, teardown reaches the process group, and nothing is signalled after its exit.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ChildProcessTests {
     static func scratch() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cb-child-\(UUID().uuidString)").path
@@ -147,7 +147,7 @@ struct ChildProcessTests {
 }
 
 /// ``TestProcess``: output captured through files, a time limit that kills and names the program.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct TestProcessTests {
     @Test func capturesStatusAndBothStreamsBeyondAPipesSize() async throws {
         let result = try await TestProcess.run(

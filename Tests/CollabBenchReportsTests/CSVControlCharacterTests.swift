@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// Escape sequences and BEL in run and agent names never reach a CSV export.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct CSVControlCharacterTests {
     typealias S = ReportsTestSupport
 

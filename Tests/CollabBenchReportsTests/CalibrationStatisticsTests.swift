@@ -6,7 +6,7 @@ import Testing
 /// Spearman, Kendall τ-b, Pearson and the two-sample Kolmogorov–Smirnov test against SciPy
 /// (`scripts/make-calibration-fixtures.py` → `Fixtures/calibration-stats.json`), plus a live
 /// cross-check when `COLLABBENCH_REF_PYTHON` is set.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct CalibrationStatisticsTests {
     struct Case: Codable {
         var x: [Double]

@@ -4,7 +4,7 @@ import CollabBenchStore
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct EvaluationProfileTests {
     func profile(_ run: RunRecord, tasks: [String] = ["t01", "t02"]) -> EvaluationProfile {
         EvaluationProfile(run: run, taskIDs: tasks)

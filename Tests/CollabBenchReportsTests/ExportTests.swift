@@ -11,7 +11,7 @@ import FoundationXML
 
 /// Every export format, written from a store whose model replies and names are hostile, then
 /// opened and checked.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct ExportTests {
     typealias S = ReportsTestSupport
 

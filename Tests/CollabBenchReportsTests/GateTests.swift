@@ -11,7 +11,7 @@ import FoundationXML
 
 /// The gate on real runs made through the loopback server (a pack of eight tasks whose answers
 /// are all 7), and on synthetic runs for the finer points.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct GateTests {
     typealias S = ReportsTestSupport
 

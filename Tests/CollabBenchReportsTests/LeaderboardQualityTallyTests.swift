@@ -7,7 +7,7 @@ import Testing
 
 /// The leaderboard and the run summary count early stops and leaks with the same tally, from the
 /// rows as every store has held them (a leak is a `sim_leak` detail starting with `flagged`).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct LeaderboardQualityTallyTests {
     typealias S = ReportsTestSupport
 

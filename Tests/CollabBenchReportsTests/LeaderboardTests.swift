@@ -4,7 +4,7 @@ import CollabBenchStore
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct LeaderboardTests {
     typealias S = ReportsTestSupport
 

@@ -2,7 +2,7 @@ import CollabBenchCore
 import CollabBenchReports
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ProgressRendererTests {
     /// The example run: 412 of 1000 done, 2 failed, 3m02s in.
     static func midRun() -> RunMeterSnapshot {

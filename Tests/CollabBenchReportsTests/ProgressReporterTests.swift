@@ -5,7 +5,7 @@ import Testing
 
 /// The reporter's lines for the events of a run, written to a recording output. No timer is
 /// started: every line here comes from an event or from `finish()`.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ProgressReporterTests {
     /// An output that keeps what is written.
     final class Recorder: ProgressOutput {

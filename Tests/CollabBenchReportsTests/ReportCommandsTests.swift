@@ -7,7 +7,7 @@ import Testing
 
 /// The report commands of the built `collabbench` binary: exit statuses of the gate, files written,
 /// one-line errors. Skipped when no binary with these commands is built.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct ReportCommandsTests {
     typealias S = ReportsTestSupport
 

@@ -11,7 +11,7 @@ import Testing
 /// The version of CollabBench is written as `<version>`. After a change that is meant to alter a
 /// report, `COLLABBENCH_UPDATE_GOLDEN=1 swift test --filter ReportGoldenTests` rewrites the files;
 /// review their diff.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ReportGoldenTests {
     typealias S = ReportsTestSupport
 

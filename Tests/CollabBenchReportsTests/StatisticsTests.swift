@@ -4,7 +4,7 @@ import Testing
 
 /// The statistics against reference values from SciPy, NumPy and exact arithmetic
 /// (`scripts/make-reports-fixtures.py` → `Fixtures/reports-stats.json`).
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct StatisticsTests {
     static var fixture: [String: Any] {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/reports-stats.json").path

@@ -10,7 +10,7 @@ import Foundation
 import Testing
 
 /// Runs whole packs through real HTTP against the loopback OpenAI server, into a real SQLite store.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct BenchmarkRunnerTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 

@@ -10,7 +10,7 @@ import Testing
 
 /// Replies replayed from the cache have the cost a fresh call would have had when that is unknown:
 /// an unpriced call is unpriced whether it came from the cache or not (issue 16, kill -9 and resume).
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct CacheReplayCostTests {
     static let price = ModelPrice(inputPerMillion: 1_000_000, outputPerMillion: 2_000_000)
 

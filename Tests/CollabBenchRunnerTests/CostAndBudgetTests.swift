@@ -10,7 +10,7 @@ import Foundation
 import Testing
 
 /// Cost per call and per conversation, stored and summed, and `--budget` stopping new conversations.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct CostAndBudgetTests {
     /// $1 per prompt token and $2 per completion token: every scripted call (10 + 5 tokens) costs $20.
     static let price = ModelPrice(inputPerMillion: 1_000_000, outputPerMillion: 2_000_000)

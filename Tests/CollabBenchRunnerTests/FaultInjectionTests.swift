@@ -13,7 +13,7 @@ import Testing
 /// A server that misbehaves on purpose: 429s with Retry-After, 500s, stalls past the timeout,
 /// truncated and malformed bodies, dropped connections. The run must complete with every
 /// conversation scored or marked failed, and nothing silently 0.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct FaultInjectionTests {
     @Test func aRunSurvivesAHostileServer() async throws {
         let counter = Mutex(0)

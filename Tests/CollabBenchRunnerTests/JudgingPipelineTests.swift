@@ -11,7 +11,7 @@ import Testing
 
 /// The paper's judging pipeline through real HTTP: judged accuracy as the task metric, LLM
 /// extraction of programs, repeated judgements, and the simulator's fidelity figures.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct JudgingPipelineTests {
     static let program = "def task_func(words):\n    from collections import Counter\n    return dict(Counter(w.strip().lower() for w in words if w.strip()))"
 
@@ -102,7 +102,7 @@ struct JudgingPipelineTests {
 }
 
 /// The leaderboard reports the judges' agreement and the simulator's faults beside the scores.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct LeaderboardQualityTests {
     @Test func repeatedJudgementsGiveAlphaAndJudgedSymbolicAgreement() async throws {
         let server = try await JudgingPipelineTests.server()

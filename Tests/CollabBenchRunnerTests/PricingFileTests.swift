@@ -3,7 +3,7 @@ import CollabBenchRunner
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PricingFileTests {
     /// Writes `text` to a fresh file under the temporary directory and returns its path.
     private func writeTemp(_ text: String, ext: String = "yaml") throws -> String {

@@ -9,7 +9,7 @@ import Testing
 
 /// A run stores its pack's content, so `rejudge` works from the store alone once the pack folder is
 /// gone; a pack given again is checked against the run's.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct RejudgeFromStoreTests {
     /// A copy of the built-in math pack under another name (so no search finds it), in a temp
     /// folder; `edit` changes its tasks file's text.

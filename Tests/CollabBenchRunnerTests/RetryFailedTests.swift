@@ -10,7 +10,7 @@ import Testing
 
 /// `run --retry-failed` (``RunPlan/retryFailed``): only a run's failed conversations run again,
 /// each replacing its failed attempt, so the leaderboard counts every task once.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct RetryFailedTests {
     /// A server playing every role whose agent answers HTTP 400 (not retried) to its first
     /// `failing` calls, then `\boxed{72}`; counts the agent's calls.

@@ -5,7 +5,7 @@ import Testing
 
 /// The stored form of a run's configuration: its JSON and identity hash must read the same across
 /// versions, or stored runs could no longer be resumed.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct RunConfigurationTests {
     /// A configuration with every setting fixed (the version too).
     static func configuration(itrScale: ITRScale = .threeLevel) throws -> RunConfiguration {

@@ -5,7 +5,7 @@ import Testing
 
 /// The typed run plan: its validation names the wrong setting, a config expands into plans, and
 /// the assembler resolves a plan into the configuration a run stores.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct RunPlanTests {
     static let agent = RunPlan.AgentSource.model("openai/m@http://127.0.0.1:9/v1")
 

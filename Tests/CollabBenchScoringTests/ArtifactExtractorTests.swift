@@ -1,7 +1,7 @@
 import CollabBenchScoring
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ArtifactExtractorTests {
     @Test func finalAnswerIsTheNewestBoxed() {
         let texts = ["Maybe \\boxed{3}?", "Let me fix that: \\boxed{\\frac{1}{2}}", "Glad to help!"]

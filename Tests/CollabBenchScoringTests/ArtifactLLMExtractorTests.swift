@@ -4,7 +4,7 @@ import CollabBenchTestSupport
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ArtifactLLMExtractorTests {
     static func turn(_ role: ChatRole, _ text: String) -> Turn {
         Turn(role: role, text: text, call: CallRecord(model: role == .user ? "sim" : "agent", rawReply: text))

@@ -3,7 +3,7 @@ import CollabBenchScoring
 import Testing
 
 /// The one fence reader, including the inputs where the three readers it replaces disagreed.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct CodeFenceTests {
     @Test func blocksKeepTheirLanguageAndOrder() {
         let text = "Intro\n```Python extra words\na = 1\n```\nmiddle\n  ```\nb = 2\n\n  ```\n```bash\nls\n```"

@@ -3,7 +3,7 @@ import CollabBenchScoring
 import Testing
 
 /// ITR aggregation: the entries the runner stored before the aggregation moved here.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct InteractivityScoreTests {
     static func verdict(_ status: JudgeStatus, _ score: Double? = nil, thought: String? = nil, detail: String? = nil) -> JudgeVerdict {
         JudgeVerdict(

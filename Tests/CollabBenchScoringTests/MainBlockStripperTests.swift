@@ -3,7 +3,7 @@ import Testing
 
 /// The one `__main__` stripper. It replaces two that differed (the deterministic extractor's and
 /// the LLM extractor's); the cases where they disagreed are pinned here with the behaviour kept.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct MainBlockStripperTests {
     @Test func dropsTheBlockAndKeepsTheCodeAroundIt() {
         let code = "def f():\n    pass\n\nif __name__ == '__main__':\n    f()\n\n    f()\nx = 1"

@@ -4,7 +4,7 @@ import CollabBenchScoring
 import Testing
 
 /// The simulated user's fidelity entries: the ones the runner stored before they moved here.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct SimulatorFidelityScoresTests {
     static let reference = "The quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat by the door."
 

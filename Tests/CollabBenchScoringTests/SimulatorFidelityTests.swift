@@ -2,7 +2,7 @@ import CollabBenchCore
 import CollabBenchScoring
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct SimulatorFidelityTests {
     static func messages(_ pairs: [(ChatRole, String)]) -> [ChatMessage] { pairs.map { ChatMessage(role: $0.0, content: $0.1) } }
     static let longDraft = Array(repeating: "word", count: 120).joined(separator: " ")

@@ -66,7 +66,7 @@ private func realRankFile(_ encoding: TokenizerEncodingName) -> Data? {
 
 private let hasRealRankFile = realRankFile(.cl100kBase) != nil
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct TokenizerLocatorTests {
     @Test func searchesExplicitThenEnvironmentThenUserCache() throws {
         let temp = try TokenizerTempDirectory()

@@ -5,7 +5,7 @@ import GRDB
 import Testing
 
 /// Conversations stored before costs were recorded keep an unknown cost after the upgrade.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct CostMigrationTests {
     @Test func conversationsFromBeforeV5CountEveryCallAsUnpriced() throws {
         let path = ResultStoreTests.tempPath()

@@ -6,7 +6,7 @@ import Testing
 
 /// Each pack's content is stored once per content hash, read back as it was, merged, and absent
 /// (not an error) in stores written before schema v6.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct PackSnapshotTests {
     static func pack(hash: String = "hash-1", prompt: String = "What is 2+2?") -> TaskPack {
         let manifest = PackManifest(

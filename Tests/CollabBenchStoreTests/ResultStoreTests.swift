@@ -3,7 +3,7 @@ import CollabBenchStore
 import Foundation
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ResultStoreTests {
     static func tempPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("cb-store-\(UUID().uuidString).sqlite").path

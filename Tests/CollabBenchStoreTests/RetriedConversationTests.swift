@@ -6,7 +6,7 @@ import Testing
 
 /// Failed conversations taken out for a retry leave the run wholly and are recorded with their
 /// attempt number; completed ones and those not asked for stay.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct RetriedConversationTests {
     static func failed(runID: String, taskID: String, failure: String = "agent: HTTP 500") -> ConversationResult {
         var result = ResultStoreTests.result(runID: runID, taskID: taskID)

@@ -5,7 +5,7 @@ import GRDB
 import Testing
 
 /// Run and conversation statuses: typed at the store's API, stored as the same text as always.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct StoreStatusTests {
     typealias T = ResultStoreTests
 
