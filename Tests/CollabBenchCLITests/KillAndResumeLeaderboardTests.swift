@@ -27,22 +27,20 @@ struct KillAndResumeLeaderboardTests {
     }
 
     @Test func killedAndResumedRunHasTheUninterruptedLeaderboard() async throws {
-        let server = try await ResumeAndReplayTests.server(delay: .milliseconds(150))
+        // Two conversations get their judge's reply; the others wait at the judge with their
+        // user and agent calls cached, so the kill always finds cached calls in flight.
+        let gate = JudgeGate(free: 2)
+        let server = try await ResumeAndReplayTests.server(delay: .milliseconds(50), judgeGate: gate)
         defer { Task { try? await server.stop() } }
         let dir = try CLI.tempDir()
 
-        let whole = dir + "/whole.sqlite"
-        let first = try await CLI.run(arguments(server, db: whole))
-        #expect(first.status == 0, "\(first.stderr)")
-
         let killed = dir + "/killed.sqlite"
         let process = try ChildProcess.start(.init(executable: CLI.binary!, arguments: arguments(server, db: killed), workingDirectory: CLI.root))
-        // Kill once two conversations are stored and a conversation in flight has cached calls
-        // (each conversation here makes 4 calls: user, agent, user, judge), so the resumed run
-        // replays some calls from the cache.
+        // Each conversation here makes 4 calls (user, agent, user, judge): more cached calls than
+        // the stored conversations made means a conversation in flight has cached calls.
         var stored = 0
         var cached = 0
-        for _ in 0..<1200 where !(stored >= 2 && cached > 4 * stored) {
+        for _ in 0..<3000 where !(stored >= 2 && cached > 4 * stored) {
             try await Task.sleep(for: .milliseconds(20))
             if FileManager.default.fileExists(atPath: killed), let store = try? ResultStore(path: killed), let run = try? store.runs().first {
                 cached = (try? store.cachedResponseCount()) ?? 0
@@ -52,8 +50,15 @@ struct KillAndResumeLeaderboardTests {
         process.signal(SIGKILL, toGroup: false)
         _ = await process.waitForExit()
         #expect(stored >= 2 && stored < 6 && cached > 4 * stored, "stored \(stored), cached \(cached) before the kill")
+        await gate.open()
         let resumed = try await CLI.run(arguments(server, db: killed))
         #expect(resumed.status == 0 && resumed.stdout.contains("Continuing run same"), "\(resumed.stdout) \(resumed.stderr)")
+        #expect(resumed.stdout.contains("from the cache"), "\(resumed.stdout)")
+
+        // The same command, never interrupted, against the same server.
+        let whole = dir + "/whole.sqlite"
+        let first = try await CLI.run(arguments(server, db: whole))
+        #expect(first.status == 0, "\(first.stderr)")
 
         let expected = try await board(whole)
         let actual = try await board(killed)
