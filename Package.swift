@@ -92,7 +92,7 @@ let package = Package(
             name: "CollabBenchRunner",
             dependencies: [
                 "CollabBenchCore", "CollabBenchPacks", "CollabBenchModels", "CollabBenchScoring",
-                "CollabBenchStore", "CollabBenchMetrics", .product(name: "Yams", package: "Yams"),
+                "CollabBenchStore", "CollabBenchMetrics", "CollabBenchReports", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -38,22 +38,25 @@ public final class ResultStore: Sendable {
 
     /// Records a new run with the prompts it uses.
     public func createRun(_ run: RunRecord, prompts: [PromptTemplate]) throws {
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO runs (id, name, created_at, finished_at, status, pack_name, pack_version, pack_kind, pack_hash,
-                        agent, agent_preset, user_simulator, judge, seed, task_count, config_json, collabbench_version, config_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    run.id, run.name, run.createdAt, run.finishedAt, run.status.rawValue, run.packName, run.packVersion,
-                    run.packKind.rawValue, run.packHash, run.agent, run.agentPreset, run.userSimulator, run.judge,
-                    run.seed, run.taskCount, run.configJSON, run.collabbenchVersion, run.configHash,
-                ])
-            for prompt in prompts {
-                try db.execute(sql: "INSERT OR IGNORE INTO prompts (hash, name, text) VALUES (?, ?, ?)", arguments: [prompt.hash, prompt.name, prompt.text])
-                try db.execute(sql: "INSERT INTO run_prompts (run_id, name, hash) VALUES (?, ?, ?)", arguments: [run.id, prompt.name, prompt.hash])
-            }
+        try write { db in try Self.insertRun(run, prompts: prompts, into: db) }
+    }
+
+    /// Inserts `run` and its prompts.
+    static func insertRun(_ run: RunRecord, prompts: [PromptTemplate], into db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO runs (id, name, created_at, finished_at, status, pack_name, pack_version, pack_kind, pack_hash,
+                    agent, agent_preset, user_simulator, judge, seed, task_count, config_json, collabbench_version, config_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                run.id, run.name, run.createdAt, run.finishedAt, run.status.rawValue, run.packName, run.packVersion,
+                run.packKind.rawValue, run.packHash, run.agent, run.agentPreset, run.userSimulator, run.judge,
+                run.seed, run.taskCount, run.configJSON, run.collabbenchVersion, run.configHash,
+            ])
+        for prompt in prompts {
+            try db.execute(sql: "INSERT OR IGNORE INTO prompts (hash, name, text) VALUES (?, ?, ?)", arguments: [prompt.hash, prompt.name, prompt.text])
+            try db.execute(sql: "INSERT INTO run_prompts (run_id, name, hash) VALUES (?, ?, ?)", arguments: [run.id, prompt.name, prompt.hash])
         }
     }
 
@@ -120,7 +123,7 @@ public final class ResultStore: Sendable {
         try await Task.detached { [self] in try await writeAsync { db in try Self.insert(result, into: db) } }.value
     }
 
-    private static func insert(_ result: ConversationResult, into db: Database) throws -> Int64 {
+    static func insert(_ result: ConversationResult, into db: Database) throws -> Int64 {
         let t = result.transcript
         let cost = result.cost
         try db.cachedStatement(

@@ -11,7 +11,7 @@ struct CollabBenchCommand: AsyncParsableCommand {
         version: CollabBenchVersion.current,
         subcommands: [
             RunCommand.self, LeaderboardCommand.self, CompareCommand.self, GateCommand.self, ExportCommand.self, TagCommand.self,
-            RejudgeCommand.self, MergeCommand.self, TasksCommand.self, ConfigCommand.self, ScoreCommand.self, TokensCommand.self,
+            RejudgeCommand.self, MergeCommand.self, TasksCommand.self, ConfigCommand.self, ScoreCommand.self, TokensCommand.self, HumansCommand.self, CalibrateCommand.self,
         ]
     )
 

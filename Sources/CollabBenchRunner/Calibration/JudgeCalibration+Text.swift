@@ -1,0 +1,30 @@
+import CollabBenchPacks
+import CollabBenchReports
+import Foundation
+
+extension JudgeCalibration {
+    /// The calibration as text for people: per set, per judge, n, the unscored and failed counts,
+    /// and the three coefficients with their intervals; the judges' α when several judged.
+    public func renderedText() -> String {
+        var lines: [String] = []
+        for set in sets {
+            lines.append("\(set.set.rawValue): \(set.conversations.count) conversations (human run \(set.humanRun), judged into run \(set.calibrationRun)), against \(set.ratingMetric)")
+            for judge in set.judges {
+                lines.append("  judge \(judge.judge): n \(judge.n), unscored \(judge.unscored), failed \(judge.failed)")
+                for (label, estimate) in [("Spearman rho", judge.spearman), ("Kendall tau-b", judge.kendall), ("Pearson r", judge.pearson)] {
+                    lines.append("    \(label.padding(toLength: 13, withPad: " ", startingAt: 0)) \(Self.format(estimate))")
+                }
+            }
+            if set.judges.count > 1 {
+                lines.append("  judges' agreement (Krippendorff alpha, interval): \(set.judgesAlpha.map { String(format: "%.3f", $0) } ?? "undefined")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func format(_ estimate: CorrelationEstimate) -> String {
+        guard let value = estimate.value else { return "undefined (n \(estimate.n))" }
+        let interval = estimate.interval.map { String(format: " [%.3f, %.3f]", $0.lower, $0.upper) } ?? " [no interval]"
+        return String(format: "%+.3f", value) + interval
+    }
+}

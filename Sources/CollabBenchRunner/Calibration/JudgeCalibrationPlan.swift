@@ -1,0 +1,77 @@
+import CollabBenchCore
+import CollabBenchModels
+import CollabBenchStore
+import Foundation
+
+/// What `calibrate judge` needs: the store with the human runs and the judges to calibrate.
+///
+/// ``run(environment:)`` builds each judge through the same chain as a run's (``ModelStack``:
+/// client → rate budget → cache → meter) and with the same settings type (``JudgeSettings``),
+/// then hands them to ``JudgeCalibrator``.
+public struct JudgeCalibrationPlan: Sendable {
+    /// The results database holding the human runs.
+    public var store: String
+    /// The judges' model specs, primary first.
+    public var judges: [String]
+    /// Judgements per conversation and judge.
+    public var judgeRepeats = 1
+    /// Maximum tokens per judge reply.
+    public var judgeMaxTokens = 400
+    /// Judge calls at most per judgement when a reply cannot be read.
+    public var judgeAttempts = 3
+    /// Ask the judge for JSON through `response_format`.
+    public var structuredOutput = true
+    /// The interactivity rubric.
+    public var scale: ITRScale = .threeLevel
+    /// Seed of the judge calls and the bootstrap.
+    public var seed = 0
+    /// A folder of prompt templates overriding the bundled ones.
+    public var promptsDirectory: String?
+    /// A pricing file on top of the built-in prices.
+    public var pricingFile: String?
+
+    /// Creates a plan with the defaults.
+    public init(store: String, judges: [String]) {
+        self.store = store
+        self.judges = judges
+    }
+
+    /// The outcome: the calibration and the judges' calls, tokens and cost.
+    public struct Outcome: Sendable {
+        /// Per reference set, the statistics and every conversation's scores.
+        public var calibration: JudgeCalibration
+        /// The judges' calls, tokens and cost.
+        public var meter: RunMeterSnapshot
+    }
+
+    /// Checks the judges' servers, then judges every human conversation.
+    /// - Throws: ``CollabBenchError`` for a missing store, no judge, a bad spec, an unreachable
+    ///   judge, a store without human runs, or store failures.
+    public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Outcome {
+        guard FileManager.default.fileExists(atPath: store) else { throw CollabBenchError(.missingFile, "no results database here", file: store) }
+        guard !judges.isEmpty else { throw CollabBenchError(.invalidArgument, "give at least one judge", setting: "judges") }
+        guard judgeRepeats >= 1 else { throw CollabBenchError(.invalidArgument, "must be at least 1", setting: "judgeRepeats", value: String(judgeRepeats)) }
+        let specs = try judges.map { try ModelSpec(parsing: $0) }
+        let resultStore = try ResultStore(path: store)
+        let prompts = try PromptLibrary.load(overrideDirectory: promptsDirectory)
+        let prices = try pricingFile.map(PricingFile.load(path:)).map(PricingTable.builtin.merging) ?? PricingTable.builtin
+        let meter = RunMeter()
+        let factory = ModelClientFactory(environment: environment)
+        do {
+            try await factory.preflight(specs)
+            let models = ModelStack(factory: factory, cache: (resultStore, .readWrite), prices: prices, meter: meter, defaultInFlight: 64)
+            let settings = JudgeSettings(
+                sampling: Sampling(temperature: 0, maxTokens: judgeMaxTokens), structuredOutput: structuredOutput,
+                maxAttempts: judgeAttempts, scale: scale)
+            let calibrator = JudgeCalibrator(
+                store: resultStore, judges: specs.map { settings.interactivityJudge(model: models.model($0, role: .judge), prompts: prompts) },
+                repeats: judgeRepeats, seed: seed)
+            let calibration = try await calibrator.calibrate()
+            try await factory.shutdown()
+            return Outcome(calibration: calibration, meter: meter.snapshot())
+        } catch {
+            try? await factory.shutdown()
+            throw error
+        }
+    }
+}

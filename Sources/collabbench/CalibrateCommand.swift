@@ -1,0 +1,80 @@
+import ArgumentParser
+import CollabBenchCore
+import CollabBenchReports
+import CollabBenchRunner
+import Foundation
+
+/// `collabbench calibrate`: holds the instruments against real people.
+struct CalibrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Hold the judge against real users' own ratings.",
+        subcommands: [CalibrateJudgeCommand.self])
+}
+
+/// `collabbench calibrate judge`: the interactivity judge on every human conversation, against
+/// the users' ratings.
+struct CalibrateJudgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "judge",
+        abstract: "Judge every human conversation and report Spearman, Kendall tau-b and Pearson against the users' ratings.",
+        discussion: """
+            Needs human runs in the store (collabbench humans import). The judges' scores are stored as a \
+            new run per reference set. Unreadable judge replies are unscored and counted, never 0.
+            """)
+
+    @Option(help: "The results database holding the human runs.")
+    var db: String = "Results/collabbench.sqlite"
+
+    @Option(help: "A judge (provider/model[@base_url]); repeat for several (their Krippendorff alpha is reported).")
+    var judge: [String] = []
+
+    @Option(parsing: .unconditional, help: "Judgements per conversation and judge.")
+    var judgeRepeats: Int = 1
+
+    @Option(parsing: .unconditional, help: "Maximum tokens per judge reply.")
+    var judgeMaxTokens: Int = 400
+
+    @Option(parsing: .unconditional, help: "Judge calls at most per judgement when its reply cannot be read.")
+    var judgeAttempts: Int = 3
+
+    @Option(parsing: .unconditional, help: "Seed of the judge calls and the bootstrap intervals.")
+    var seed: Int = 0
+
+    @Option(help: "Folder of prompt templates overriding the bundled ones.")
+    var prompts: String?
+
+    @Option(help: "A pricing file on top of the built-in prices (see 'run --pricing').")
+    var pricing: String?
+
+    @Flag(help: "Print JSON: the statistics and every conversation's id, user rating and judge scores.")
+    var json = false
+
+    func validate() throws {
+        guard !judge.isEmpty else { throw ValidationError("give at least one --judge") }
+        guard judgeRepeats >= 1 else { throw ValidationError("--judge-repeats must be at least 1") }
+        guard judgeMaxTokens >= 1 else { throw ValidationError("--judge-max-tokens must be at least 1") }
+        guard judgeAttempts >= 1 else { throw ValidationError("--judge-attempts must be at least 1") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            var plan = JudgeCalibrationPlan(store: db, judges: judge)
+            plan.judgeRepeats = judgeRepeats
+            plan.judgeMaxTokens = judgeMaxTokens
+            plan.judgeAttempts = judgeAttempts
+            plan.seed = seed
+            plan.promptsDirectory = prompts
+            plan.pricingFile = pricing
+            let outcome = try await plan.run()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(outcome.calibration), as: UTF8.self))
+            } else {
+                for line in outcome.calibration.renderedText().split(separator: "\n") { print(TerminalText.sanitize(String(line))) }
+                print("Cost: \(RunCommand.costLine(outcome.meter))")
+            }
+        }
+    }
+}
