@@ -14,13 +14,13 @@ extension ResultStore {
     /// - Throws: ``CollabBenchError`` (`.storeError`) for store failures.
     @discardableResult
     public func storePackSnapshot(_ pack: TaskPack) throws -> Bool {
-        let manifest = try Self.json(pack.manifest)
-        let metadata = try pack.tasks.map { try Self.json($0.metadata) }
         let stored = StableHash.timestamp(Date())
         return try write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM packs WHERE hash = ?)", arguments: [pack.contentHash]) == true {
                 return false
             }
+            let manifest = try Self.json(pack.manifest)
+            let metadata = try pack.tasks.map { try Self.json($0.metadata) }
             try db.execute(
                 sql: "INSERT INTO packs (hash, name, version, kind, manifest_json, task_count, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
