@@ -40,8 +40,11 @@ struct KillAndResumeLeaderboardTests {
         // the stored conversations made means a conversation in flight has cached calls.
         var stored = 0
         var cached = 0
-        for _ in 0..<3000 where !(stored >= 2 && cached > 4 * stored) {
-            try await Task.sleep(for: .milliseconds(20))
+        // No deadline of its own: the suite's time limit ends a run that never gets there, and
+        // a run that exits early ends the wait.
+        while !(stored >= 2 && cached > 4 * stored) {
+            try Task.checkCancellation()
+            if await process.waitForExit(upTo: .milliseconds(20)) != nil { break }
             if FileManager.default.fileExists(atPath: killed), let store = try? ResultStore(path: killed), let run = try? store.runs().first {
                 cached = (try? store.cachedResponseCount()) ?? 0
                 stored = (try? store.finishedKeys(runID: run.id).count) ?? 0

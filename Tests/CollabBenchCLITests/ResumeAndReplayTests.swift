@@ -72,8 +72,11 @@ struct ResumeAndReplayTests {
         let process = try ChildProcess.start(
             .init(executable: CLI.binary!, arguments: arguments(server, db: db), workingDirectory: CLI.root))
         var stored = 0
-        for _ in 0..<1200 {
-            try await Task.sleep(for: .milliseconds(50))
+        // No deadline of its own (a loaded machine may take long to start the run): the suite's
+        // time limit ends a run that never stores two, and a run that exits early ends the wait.
+        while true {
+            try Task.checkCancellation()
+            if await process.waitForExit(upTo: .milliseconds(50)) != nil { break }
             if FileManager.default.fileExists(atPath: db), let store = try? ResultStore(path: db),
                 let run = try? store.runs().first {
                 stored = (try? store.finishedKeys(runID: run.id).count) ?? 0
