@@ -47,6 +47,9 @@ struct CalibrateJudgeCommand: AsyncParsableCommand {
     @Option(help: "A pricing file on top of the built-in prices (see 'run --pricing').")
     var pricing: String?
 
+    @Flag(inversion: .prefixedNo, help: "Ask the judge for JSON through response_format.")
+    var structuredOutput = true
+
     @Flag(help: "Print JSON: the statistics and every conversation's id, user rating and judge scores.")
     var json = false
 
@@ -64,6 +67,7 @@ struct CalibrateJudgeCommand: AsyncParsableCommand {
             plan.judgeMaxTokens = judgeMaxTokens
             plan.judgeAttempts = judgeAttempts
             plan.seed = seed
+            plan.structuredOutput = structuredOutput
             plan.promptsDirectory = prompts
             plan.pricingFile = pricing
             let outcome = try await plan.run()
