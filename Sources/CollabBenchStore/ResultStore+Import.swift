@@ -43,6 +43,17 @@ extension ResultStore {
         }
     }
 
+    /// Records `texts` with run `runID` after it was created (a name it already has is replaced).
+    public func addRunPrompts(runID: String, _ texts: [PromptTemplate]) throws {
+        try write { db in
+            for text in texts {
+                try db.execute(sql: "INSERT OR IGNORE INTO prompts (hash, name, text) VALUES (?, ?, ?)", arguments: [text.hash, text.name, text.text])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO run_prompts (run_id, name, hash) VALUES (?, ?, ?)", arguments: [runID, text.name, text.hash])
+            }
+        }
+    }
+
     /// The texts run `runID` recorded, by name (see ``createRun(_:prompts:)``).
     public func runPrompts(runID: String) throws -> [String: String] {
         try read { db in

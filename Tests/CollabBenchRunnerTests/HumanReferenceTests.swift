@@ -265,6 +265,8 @@ struct HumanReferenceTests {
         let store = try ResultStore(path: fixture.store)
         let stored = try #require(try store.run(docs.calibrationRun))
         #expect(stored.agentPreset == "human" && stored.status == .completed)
+        let statistics = try #require(try store.runPrompts(runID: stored.id)[JudgeCalibrator.statisticsName])
+        #expect(try JSONDecoder().decode(JudgeCalibration.SetCalibration.self, from: Data(statistics.utf8)) == docs)
         let rows = try store.conversationScores(runID: stored.id)
         #expect(rows.map { $0.scores["human.interaction_rating"]?.value } == [9, 4, 7, 2])
         #expect(rows.map { $0.scores["itr.0.0"]?.status } == [.scored, .scored, .scored, .unscored])

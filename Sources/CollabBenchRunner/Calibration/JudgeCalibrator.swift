@@ -114,7 +114,6 @@ public struct JudgeCalibrator: Sendable {
                     id: conversation.taskID, model: transcript.turns.first { $0.role == .assistant }.map { Self.recordedModel($0.call.model) },
                     userRating: rating?.status == .scored ? rating?.value : nil, judgeScores: perJudge))
         }
-        try store.finishRun(id: runID, status: .completed, at: BenchmarkRunner.timestamp(Date()))
         let statistics = judges.enumerated().map { j, judge in
             let pairs = rows.compactMap { row -> (Double, Double)? in
                 guard let user = row.userRating, let score = row.judgeScores[j] else { return nil }
@@ -131,10 +130,20 @@ public struct JudgeCalibrator: Sendable {
                 spearman: estimate(.spearman), kendall: estimate(.kendall), pearson: estimate(.pearson))
         }
         let alpha = judges.count > 1 ? KrippendorffAlpha.interval(rows.map(\.judgeScores))?.alpha : nil
-        return JudgeCalibration.SetCalibration(
+        let result = JudgeCalibration.SetCalibration(
             set: set, humanRun: source.name, calibrationRun: runID, ratingMetric: ratingMetric, judges: statistics, judgesAlpha: alpha,
             conversations: rows)
+        // The statistics stay with the calibration run (and so with the judges' profile) as a recorded text.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try store.addRunPrompts(
+            runID: runID, [PromptTemplate(name: Self.statisticsName, text: String(decoding: try encoder.encode(result), as: UTF8.self))])
+        try store.finishRun(id: runID, status: .completed, at: BenchmarkRunner.timestamp(Date()))
+        return result
     }
+
+    /// The name of the text holding a calibration run's statistics (``JudgeCalibration/SetCalibration`` as JSON).
+    public static let statisticsName = "calibration/judge"
 
     static func recordedModel(_ stored: String) -> String {
         stored.hasPrefix("recorded/") ? String(stored.dropFirst("recorded/".count)) : stored
