@@ -41,6 +41,9 @@ struct CalibrateJudgeCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the judge calls and the bootstrap intervals.")
     var seed: Int = 0
 
+    @Option(parsing: .unconditional, help: "Only the first N conversations of each reference set (a quick check on a slow judge).")
+    var limit: Int?
+
     @Option(help: "Folder of prompt templates overriding the bundled ones.")
     var prompts: String?
 
@@ -56,6 +59,7 @@ struct CalibrateJudgeCommand: AsyncParsableCommand {
     func validate() throws {
         guard !judge.isEmpty else { throw ValidationError("give at least one --judge") }
         guard judgeRepeats >= 1 else { throw ValidationError("--judge-repeats must be at least 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard judgeMaxTokens >= 1 else { throw ValidationError("--judge-max-tokens must be at least 1") }
         guard judgeAttempts >= 1 else { throw ValidationError("--judge-attempts must be at least 1") }
     }
@@ -68,6 +72,7 @@ struct CalibrateJudgeCommand: AsyncParsableCommand {
             plan.judgeAttempts = judgeAttempts
             plan.seed = seed
             plan.structuredOutput = structuredOutput
+            plan.limit = limit
             plan.promptsDirectory = prompts
             plan.pricingFile = pricing
             let outcome = try await plan.run()

@@ -276,4 +276,30 @@ struct HumanReferenceTests {
         let rows2 = try Leaderboard.rows(store: store)
         #expect(rows2.contains { $0.runs == [stored.id] && $0.agent == "recorded/simulatorarena [human]" && $0.judgeAgreementAlpha != nil })
     }
+
+    @Test func limitJudgesOnlyTheFirstConversationsOfEachSet() async throws {
+        let fixture = try Self.standardFixture()
+        defer { fixture.remove() }
+        _ = try HumanImportPlan(directory: fixture.directory.path, mathFile: fixture.mathFile, store: fixture.store).run()
+        let server = try await LoopbackOpenAIServer.start { Self.judgeReply($0) }
+        var plan = JudgeCalibrationPlan(store: fixture.store, judges: ["openai/judge-b@\(server.baseURL)"])
+        plan.limit = 2
+        let outcome: JudgeCalibrationPlan.Outcome
+        do {
+            outcome = try await plan.run(environment: [:])
+            try await server.stop()
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+        #expect(outcome.calibration.sets.map(\.conversations.count) == [2, 2])
+        #expect(server.requests.count == 4)
+        let store = try ResultStore(path: fixture.store)
+        let run = try #require(try store.run(outcome.calibration.sets[0].calibrationRun))
+        let judged = try store.conversationScores(runID: run.id)
+        #expect(run.taskCount == 2 && judged.count == 2)
+        var bad = JudgeCalibrationPlan(store: fixture.store, judges: ["openai/judge-b@\(server.baseURL)"])
+        bad.limit = 0
+        await #expect(throws: CollabBenchError.self) { try await bad.run(environment: [:]) }
+    }
 }

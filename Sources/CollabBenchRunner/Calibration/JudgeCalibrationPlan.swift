@@ -25,6 +25,8 @@ public struct JudgeCalibrationPlan: Sendable {
     public var scale: ITRScale = .threeLevel
     /// Seed of the judge calls and the bootstrap.
     public var seed = 0
+    /// Only the first N conversations of each set (nil: all).
+    public var limit: Int?
     /// A folder of prompt templates overriding the bundled ones.
     public var promptsDirectory: String?
     /// A pricing file on top of the built-in prices.
@@ -50,6 +52,7 @@ public struct JudgeCalibrationPlan: Sendable {
     public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Outcome {
         guard FileManager.default.fileExists(atPath: store) else { throw CollabBenchError(.missingFile, "no results database here", file: store) }
         guard !judges.isEmpty else { throw CollabBenchError(.invalidArgument, "give at least one judge", setting: "judges") }
+        if let limit, limit < 1 { throw CollabBenchError(.invalidArgument, "must be at least 1", setting: "limit", value: String(limit)) }
         guard judgeRepeats >= 1 else { throw CollabBenchError(.invalidArgument, "must be at least 1", setting: "judgeRepeats", value: String(judgeRepeats)) }
         let specs = try judges.map { try ModelSpec(parsing: $0) }
         let resultStore = try ResultStore(path: store)
@@ -65,7 +68,7 @@ public struct JudgeCalibrationPlan: Sendable {
                 maxAttempts: judgeAttempts, scale: scale)
             let calibrator = JudgeCalibrator(
                 store: resultStore, judges: specs.map { settings.interactivityJudge(model: models.model($0, role: .judge), prompts: prompts) },
-                repeats: judgeRepeats, seed: seed)
+                repeats: judgeRepeats, seed: seed, limit: limit)
             let calibration = try await calibrator.calibrate()
             try await factory.shutdown()
             return Outcome(calibration: calibration, meter: meter.snapshot())

@@ -25,9 +25,15 @@ public struct JudgeCalibrator: Sendable {
     public var seed: Int
     /// Bootstrap resamples per interval.
     public var resamples: Int
+    /// Only the first N conversations of each set (nil: all), e.g. for a quick check on a slow model.
+    public var limit: Int?
 
     /// Creates a calibrator.
-    public init(store: ResultStore, judges: [InteractivityJudge], repeats: Int = 1, seed: Int = 0, resamples: Int = Bootstrap.defaultResamples) {
+    public init(
+        store: ResultStore, judges: [InteractivityJudge], repeats: Int = 1, seed: Int = 0, resamples: Int = Bootstrap.defaultResamples,
+        limit: Int? = nil
+    ) {
+        self.limit = limit
         self.store = store
         self.judges = judges
         self.repeats = max(1, repeats)
@@ -67,6 +73,7 @@ public struct JudgeCalibrator: Sendable {
         config.judgeStructuredOutput = judges[0].structuredOutput
         config.itrScale = judges[0].scale
         config.seed = seed
+        config.limit = limit
         config.name = "\(source.name) judged by \(judges.map { $0.model.spec.description }.joined(separator: ", "))"
         let now = Date()
         let runID = BenchmarkRunner.newRunID(at: now)
@@ -75,7 +82,7 @@ public struct JudgeCalibrator: Sendable {
             id: runID, name: config.name ?? runID, createdAt: BenchmarkRunner.timestamp(now), status: .running,
             packName: source.packName, packVersion: source.packVersion, packKind: source.packKind, packHash: source.packHash,
             agent: source.agent, agentPreset: source.agentPreset, userSimulator: source.userSimulator, judge: config.judge.description,
-            seed: seed, taskCount: source.taskCount, configJSON: try config.json(), collabbenchVersion: CollabBenchVersion.current,
+            seed: seed, taskCount: min(source.taskCount, limit ?? source.taskCount), configJSON: try config.json(), collabbenchVersion: CollabBenchVersion.current,
             configHash: try config.identityHash())
         let judgePrompts = Set(judges.map(\.scale.templateName)).sorted().compactMap { try? judges[0].prompts.template($0) }
         let intentTexts = intents.sorted { $0.key < $1.key }.map { PromptTemplate(name: $0.key, text: $0.value) }
@@ -83,7 +90,8 @@ public struct JudgeCalibrator: Sendable {
         var rows: [JudgeCalibration.ConversationScore] = []
         var unscored = [Int](repeating: 0, count: judges.count)
         var failed = [Int](repeating: 0, count: judges.count)
-        for conversation in try store.conversationScores(runID: source.id) {
+        let conversations = try store.conversationScores(runID: source.id)
+        for conversation in conversations.prefix(limit ?? conversations.count) {
             let transcript = try store.transcript(conversationID: conversation.conversationID)
             let task = BenchmarkTask(
                 id: conversation.taskID, prompt: transcript.userTexts.first ?? "",
