@@ -32,7 +32,8 @@ extension ResultStore {
             var skipped: [String] = []
             for complete in runs {
                 if skippingExistingNames,
-                   try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE name = ?", arguments: [complete.run.name]) ?? 0 > 0 {
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE name = ?", arguments: [complete.run.name]) ?? 0 > 0
+                {
                     skipped.append(complete.run.name)
                     continue
                 }
@@ -47,9 +48,11 @@ extension ResultStore {
     public func addRunPrompts(runID: String, _ texts: [PromptTemplate]) throws {
         try write { db in
             for text in texts {
-                try db.execute(sql: "INSERT OR IGNORE INTO prompts (hash, name, text) VALUES (?, ?, ?)", arguments: [text.hash, text.name, text.text])
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO run_prompts (run_id, name, hash) VALUES (?, ?, ?)", arguments: [runID, text.name, text.hash])
+                    sql: "INSERT OR IGNORE INTO prompts (hash, name, text) VALUES (?, ?, ?)", arguments: [text.hash, text.name, text.text])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO run_prompts (run_id, name, hash) VALUES (?, ?, ?)",
+                    arguments: [runID, text.name, text.hash])
             }
         }
     }
@@ -58,7 +61,8 @@ extension ResultStore {
     public func runPrompts(runID: String) throws -> [String: String] {
         try read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT rp.name, p.text FROM run_prompts rp JOIN prompts p ON p.hash = rp.hash WHERE rp.run_id = ?", arguments: [runID])
+                db, sql: "SELECT rp.name, p.text FROM run_prompts rp JOIN prompts p ON p.hash = rp.hash WHERE rp.run_id = ?",
+                arguments: [runID])
             return Dictionary(rows.map { ($0["name"] as String, $0["text"] as String) }, uniquingKeysWith: { a, _ in a })
         }
     }

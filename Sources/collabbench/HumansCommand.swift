@@ -42,7 +42,9 @@ struct HumansImportCommand: AsyncParsableCommand {
                 if o.alreadyImported {
                     print("\(o.set.rawValue): already imported as run \(o.runName) (\(o.runID)); nothing written")
                 } else {
-                    print("\(o.set.rawValue): imported \(o.conversations) conversations (\(o.userMessages) user messages, \(o.imageMessages) image messages stored as '[image: <path>]', \(o.missingReplies) null assistant replies stored as '[no reply recorded]') as run \(o.runName) (\(o.runID))")
+                    print(
+                        "\(o.set.rawValue): imported \(o.conversations) conversations (\(o.userMessages) user messages, \(o.imageMessages) image messages stored as '[image: <path>]', \(o.missingReplies) null assistant replies stored as '[no reply recorded]') as run \(o.runName) (\(o.runID))"
+                    )
                 }
             }
         } catch let error as HumanImportError {

@@ -14,8 +14,14 @@ struct CalibrationStatisticsTests {
         var spearman: Double?
         var kendall: Double?
         var pearson: Double?
-        var ks_statistic: Double?
-        var ks_pvalue: Double?
+        var ksStatistic: Double?
+        var ksPValue: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case x, y, spearman, kendall, pearson
+            case ksStatistic = "ks_statistic"
+            case ksPValue = "ks_pvalue"
+        }
     }
 
     struct Fixture: Codable {
@@ -33,7 +39,9 @@ struct CalibrationStatisticsTests {
     static func worstDifference(_ cases: [Case]) -> Double {
         var worst = 0.0
         func compare(_ mine: Double?, _ theirs: Double?, _ what: String, _ c: Case) {
-            #expect((mine == nil) == (theirs == nil), "\(what) of \(c.x) / \(c.y): \(String(describing: mine)) vs \(String(describing: theirs))")
+            #expect(
+                (mine == nil) == (theirs == nil), "\(what) of \(c.x) / \(c.y): \(String(describing: mine)) vs \(String(describing: theirs))"
+            )
             if let mine, let theirs { worst = max(worst, abs(mine - theirs)) }
         }
         for c in cases {
@@ -43,8 +51,8 @@ struct CalibrationStatisticsTests {
                 compare(Correlation.pearson(c.x, c.y), c.pearson, "pearson", c)
             }
             let ks = KolmogorovSmirnov.test(c.x, c.y)
-            compare(ks?.statistic, c.ks_statistic, "ks statistic", c)
-            compare(ks?.pValue, c.ks_pvalue, "ks p-value", c)
+            compare(ks?.statistic, c.ksStatistic, "ks statistic", c)
+            compare(ks?.pValue, c.ksPValue, "ks p-value", c)
         }
         return worst
     }

@@ -24,11 +24,14 @@ struct HumansCommandTests {
             [
                 "workerId": "s1", "model": "gpt-4o-mini", "user_queries": ["Help CASE-3"], "ai_responses": ["Sure"],
                 "question_location": "test/algebra/1.json", "overall_rating": 6,
-            ],
+            ]
         ]
-        try JSONSerialization.data(withJSONObject: docs).write(to: directory.appendingPathComponent("document_creation_annotations_for_benchmarking.json.gz"))
-        try JSONSerialization.data(withJSONObject: math).write(to: directory.appendingPathComponent("math_tutoring_annotations_redacted_for_benchmarking.json.gz"))
-        try Data(#"{"id": "test/algebra/1.json", "problem": "What is $1+1$?"}"#.utf8 + [10]).write(to: directory.appendingPathComponent("math.jsonl"))
+        try JSONSerialization.data(withJSONObject: docs).write(
+            to: directory.appendingPathComponent("document_creation_annotations_for_benchmarking.json.gz"))
+        try JSONSerialization.data(withJSONObject: math).write(
+            to: directory.appendingPathComponent("math_tutoring_annotations_redacted_for_benchmarking.json.gz"))
+        try Data(#"{"id": "test/algebra/1.json", "problem": "What is $1+1$?"}"#.utf8 + [10]).write(
+            to: directory.appendingPathComponent("math.jsonl"))
         return directory
     }
 
@@ -41,7 +44,9 @@ struct HumansCommandTests {
         let directory = try Self.writeFixture()
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("store.sqlite").path
-        let arguments = ["humans", "import", "--from", directory.path, "--math", directory.appendingPathComponent("math.jsonl").path, "--db", db]
+        let arguments = [
+            "humans", "import", "--from", directory.path, "--math", directory.appendingPathComponent("math.jsonl").path, "--db", db,
+        ]
         let first = try await Self.run(arguments)
         #expect(first.status == 0, "\(first.stderrText)")
         #expect(first.stdoutText.contains("document-creation: imported 2 conversations"))
@@ -54,7 +59,8 @@ struct HumansCommandTests {
         #expect(board.status == 0, "\(board.stderrText)")
         let rows = try #require(try JSONSerialization.jsonObject(with: board.stdout) as? [[String: Any]])
         #expect(rows.count == 2)
-        #expect(rows.allSatisfy { ($0["agentPreset"] as? String) == "human" && ($0["agent"] as? String) == "recorded/simulatorarena [human]" })
+        #expect(
+            rows.allSatisfy { ($0["agentPreset"] as? String) == "human" && ($0["agent"] as? String) == "recorded/simulatorarena [human]" })
         let export = try await Self.run(["export", "--db", db, "--format", "json"])
         #expect(export.status == 0, "\(export.stderrText)")
         #expect(export.stdoutText.contains("human.interaction_rating"))
@@ -64,7 +70,9 @@ struct HumansCommandTests {
             let prompt = request.messages.map(\.content).joined(separator: "\n")
             return .chat(prompt.contains("CASE-2") ? "no score here" : #"{"thought":"good","score":3}"#)
         }
-        let calibration = try await Self.run(["calibrate", "judge", "--db", db, "--judge", "openai/j@\(server.baseURL)", "--judge-attempts", "1", "--json"])
+        let calibration = try await Self.run([
+            "calibrate", "judge", "--db", db, "--judge", "openai/j@\(server.baseURL)", "--judge-attempts", "1", "--json",
+        ])
         try await server.stop()
         #expect(calibration.status == 0, "\(calibration.stderrText)")
         let object = try #require(try JSONSerialization.jsonObject(with: calibration.stdout) as? [String: Any])
@@ -77,7 +85,9 @@ struct HumansCommandTests {
         let judges = try #require(docs["judges"] as? [[String: Any]])
         #expect((judges.first?["unscored"] as? Int) == 1 && (judges.first?["n"] as? Int) == 1)
 
-        let text = try await Self.run(["calibrate", "judge", "--db", directory.appendingPathComponent("none.sqlite").path, "--judge", "openai/j@http://127.0.0.1:9/v1"])
+        let text = try await Self.run([
+            "calibrate", "judge", "--db", directory.appendingPathComponent("none.sqlite").path, "--judge", "openai/j@http://127.0.0.1:9/v1",
+        ])
         #expect(text.status == 65)
         #expect(text.stderrText.hasPrefix("collabbench: error: "))
     }
@@ -87,7 +97,9 @@ struct HumansCommandTests {
         let directory = try Self.writeFixture(badRating: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let db = directory.appendingPathComponent("store.sqlite").path
-        let result = try await Self.run(["humans", "import", "--from", directory.path, "--math", directory.appendingPathComponent("absent.jsonl").path, "--db", db])
+        let result = try await Self.run([
+            "humans", "import", "--from", directory.path, "--math", directory.appendingPathComponent("absent.jsonl").path, "--db", db,
+        ])
         #expect(result.status == 65)
         let lines = result.stderrText.split(separator: "\n")
         #expect(lines.count == 3, "\(result.stderrText)")

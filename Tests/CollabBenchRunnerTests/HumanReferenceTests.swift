@@ -23,13 +23,16 @@ struct HumanReferenceTests {
         init(docs: [[String: Any]], math: [[String: Any]]) throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("collabbench-humans-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try JSONSerialization.data(withJSONObject: docs).write(to: directory.appendingPathComponent(HumanReferenceSet.documentCreation.fileName))
-            try JSONSerialization.data(withJSONObject: math).write(to: directory.appendingPathComponent(HumanReferenceSet.mathTutoring.fileName))
+            try JSONSerialization.data(withJSONObject: docs).write(
+                to: directory.appendingPathComponent(HumanReferenceSet.documentCreation.fileName))
+            try JSONSerialization.data(withJSONObject: math).write(
+                to: directory.appendingPathComponent(HumanReferenceSet.mathTutoring.fileName))
             let problems = [
                 ["id": "test/algebra/1.json", "problem": "What is $2+3$?", "solution": "$\\boxed{5}$"],
                 ["id": "train/algebra/2.json", "problem": "What is $4+4$?", "solution": "$\\boxed{8}$"],
             ]
-            let lines = try problems.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(separator: "\n")
+            let lines = try problems.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }.joined(
+                separator: "\n")
             try Data((lines + "\n").utf8).write(to: URL(fileURLWithPath: mathFile))
         }
 
@@ -48,10 +51,13 @@ struct HumanReferenceTests {
         ]
     }
 
-    static func math(_ n: Int, rating: Any, location: String = "test/algebra/1.json", queries: [Any]? = nil, replies: [Any]? = nil) -> [String: Any] {
+    static func math(_ n: Int, rating: Any, location: String = "test/algebra/1.json", queries: [Any]? = nil, replies: [Any]? = nil)
+        -> [String: Any]
+    {
         [
             "workerId": "student-\(n)-12345678", "model": "claude-3-5-sonnet-20240620", "math_expertise": "undergrad",
-            "user_queries": queries ?? ["How do I add CASE-\(n)?", "Thanks"], "ai_responses": replies ?? ["Add the numbers.", "You are welcome."],
+            "user_queries": queries ?? ["How do I add CASE-\(n)?", "Thanks"],
+            "ai_responses": replies ?? ["Add the numbers.", "You are welcome."],
             "question_location": location, "similar_question_location": "train/algebra/2.json", "moved_to_problem_2": true,
             "strength_weakness": "Clear.", "why_stop": "I solved it.", "overall_rating": rating,
         ]
@@ -96,7 +102,9 @@ struct HumanReferenceTests {
         #expect(rating.value == 9 && rating.status == .scored && rating.method == "human")
         #expect(first.scores["human.document_rating"]?.value == 7)
         let detail = try #require(rating.detail)
-        #expect(detail.contains("\"why_stop\":\"I was satisfied.\"") && detail.contains("\"weakness\":\"Too formal.\"") && detail.contains("\"model\":\"gpt-4o-mini\""))
+        #expect(
+            detail.contains("\"why_stop\":\"I was satisfied.\"") && detail.contains("\"weakness\":\"Too formal.\"")
+                && detail.contains("\"model\":\"gpt-4o-mini\""))
         let messages = try store.messages(conversationID: first.conversationID)
         #expect(messages.map(\.role) == ["user", "assistant", "user", "assistant"])
         #expect(messages.first?.text == "Help me write an apology CASE-1?")
@@ -110,7 +118,10 @@ struct HumanReferenceTests {
         let maths = try store.conversationScores(runID: mathRun.id)
         #expect(maths.first?.scores["human.overall_rating"]?.value == 8)
         let imageConversation = try store.messages(conversationID: try #require(maths.first?.conversationID))
-        #expect(imageConversation.map(\.text) == ["CASE-1 look", "I see an image.", "[image: /tmp/gradio/abc/image.png]", "[no reply recorded]"])
+        #expect(
+            imageConversation.map(\.text) == [
+                "CASE-1 look", "I see an image.", "[image: /tmp/gradio/abc/image.png]", "[no reply recorded]",
+            ])
         let firstMath = try #require(maths.first)
         let mathIntents = try store.runPrompts(runID: mathRun.id)
         let mathIntent = try #require(mathIntents[HumanRunLayout.intentName(firstMath.taskID)])
@@ -141,14 +152,18 @@ struct HumanReferenceTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.store))
 
         let missing = try #require(throws: HumanImportError.self) {
-            try HumanImportPlan(directory: fixture.directory.path, mathFile: fixture.directory.appendingPathComponent("none.jsonl").path, store: fixture.store).run()
+            try HumanImportPlan(
+                directory: fixture.directory.path, mathFile: fixture.directory.appendingPathComponent("none.jsonl").path,
+                store: fixture.store
+            ).run()
         }
         #expect(missing.problems.contains { $0.contains("none.jsonl") && $0.contains("--math") })
     }
 
     // MARK: - Real data
 
-    static let realDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let realDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("shared/data/simulatorarena").path
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: realDirectory), "needs ../shared/data/simulatorarena"))
@@ -160,17 +175,24 @@ struct HumanReferenceTests {
         #expect(maths.reduce(0) { $0 + $1.imageMessages } == 1)
         for source in sources {
             let b = HumanBaselines(source.conversations)
-            print("\(source.set.rawValue): \(b.conversations) conversations; user turns median \(b.medianUserTurns) mean \(b.meanUserTurns); words per user message median \(b.medianWordsPerUserMessage) mean \(b.meanWordsPerUserMessage); question share \(b.questionShare); ratings \(b.ratingCounts) means \(b.ratingMeans)")
+            print(
+                "\(source.set.rawValue): \(b.conversations) conversations; user turns median \(b.medianUserTurns) mean \(b.meanUserTurns); words per user message median \(b.medianWordsPerUserMessage) mean \(b.meanWordsPerUserMessage); question share \(b.questionShare); ratings \(b.ratingCounts) means \(b.ratingMeans)"
+            )
         }
         // The same figures as scripts/make-calibration-fixtures.py computes from the files.
-        let url = Self.realDirectory.isEmpty ? nil : URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("CollabBenchReportsTests/Fixtures/calibration-stats.json")
+        let url =
+            Self.realDirectory.isEmpty
+            ? nil
+            : URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("CollabBenchReportsTests/Fixtures/calibration-stats.json")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: try #require(url))) as? [String: Any]
         let real = try #require(object?["real"] as? [[String: Any]])
         #expect(real.count == 6)
         func r(_ c: HumanConversation, _ rating: HumanRating) -> Double { c.ratings[rating] ?? .nan }
         func turns(_ c: HumanConversation) -> Double { Double(c.userMessages.count) }
-        func words(_ set: [HumanConversation]) -> [Double] { set.flatMap(\.userMessages).map { Double($0.split(whereSeparator: \.isWhitespace).count) } }
+        func words(_ set: [HumanConversation]) -> [Double] {
+            set.flatMap(\.userMessages).map { Double($0.split(whereSeparator: \.isWhitespace).count) }
+        }
         let pairs: [String: ([Double], [Double])] = [
             "docs: interaction rating vs document rating": (docs.map { r($0, .interaction) }, docs.map { r($0, .document) }),
             "docs: user turns vs interaction rating": (docs.map(turns), docs.map { r($0, .interaction) }),
@@ -222,7 +244,8 @@ struct HumanReferenceTests {
         defer { fixture.remove() }
         _ = try HumanImportPlan(directory: fixture.directory.path, mathFile: fixture.mathFile, store: fixture.store).run()
         let server = try await LoopbackOpenAIServer.start { Self.judgeReply($0) }
-        var plan = JudgeCalibrationPlan(store: fixture.store, judges: ["openai/judge-a@\(server.baseURL)", "openai/judge-b@\(server.baseURL)"])
+        var plan = JudgeCalibrationPlan(
+            store: fixture.store, judges: ["openai/judge-a@\(server.baseURL)", "openai/judge-b@\(server.baseURL)"])
         plan.judgeRepeats = 2
         let outcome: JudgeCalibrationPlan.Outcome
         do {

@@ -42,7 +42,9 @@ public enum SimulatorArenaReader {
         }
         let docsPath = (directory as NSString).appendingPathComponent(HumanReferenceSet.documentCreation.fileName)
         if let (records, hash) = loadArray(docsPath, &problems) {
-            let conversations = records.enumerated().compactMap { documentCreation($0.element, index: $0.offset, file: docsPath, &problems) }
+            let conversations = records.enumerated().compactMap {
+                documentCreation($0.element, index: $0.offset, file: docsPath, &problems)
+            }
             sources.append(Source(set: .documentCreation, path: docsPath, contentHash: hash, conversations: conversations))
         }
         let mathPath = (directory as NSString).appendingPathComponent(HumanReferenceSet.mathTutoring.fileName)
@@ -53,7 +55,8 @@ public enum SimulatorArenaReader {
                     mathTutoring($0.element, index: $0.offset, file: mathPath, problems: texts, problemFile: problemFile, &problems)
                 }
                 sources.append(
-                    Source(set: .mathTutoring, path: mathPath, contentHash: StableHash.sha256(hash + mathHash), conversations: conversations))
+                    Source(
+                        set: .mathTutoring, path: mathPath, contentHash: StableHash.sha256(hash + mathHash), conversations: conversations))
             }
         }
         guard problems.isEmpty else { throw HumanImportError(problems: problems) }
@@ -91,7 +94,9 @@ public enum SimulatorArenaReader {
             let file = try DatasetFile(path: path)
             var texts: [String: String] = [:]
             for record in file.records {
-                if case .string(let id)? = record.fields["id"], case .string(let problem)? = record.fields["problem"] { texts[id] = problem }
+                if case .string(let id)? = record.fields["id"], case .string(let problem)? = record.fields["problem"] {
+                    texts[id] = problem
+                }
             }
             return (texts, file.sha256)
         } catch {
@@ -254,7 +259,9 @@ public enum SimulatorArenaReader {
         problems += f.problems
         guard f.problems.isEmpty, let rating, let problem else { return nil }
         var intentText = "Problem: \(problem)"
-        if (f.value("moved_to_problem_2") as? Bool) == true, let similar = f.optionalString("similar_question_location"), let second = texts[similar] {
+        if (f.value("moved_to_problem_2") as? Bool) == true, let similar = f.optionalString("similar_question_location"),
+            let second = texts[similar]
+        {
             intentText += "\nThen a similar problem: \(second)"
         }
         if let expertise = f.optionalString("math_expertise") { intentText += "\nYour own math background: \(expertise)" }

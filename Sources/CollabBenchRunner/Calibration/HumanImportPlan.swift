@@ -52,7 +52,8 @@ public struct HumanImportPlan: Sendable {
         return try zip(sources, runs).map { source, complete in
             let already = skipped.contains(complete.run.name)
             return SetOutcome(
-                set: source.set, runName: complete.run.name, runID: already ? try resultStore.run(complete.run.name)?.id ?? complete.run.id : complete.run.id,
+                set: source.set, runName: complete.run.name,
+                runID: already ? try resultStore.run(complete.run.name)?.id ?? complete.run.id : complete.run.id,
                 conversations: source.conversations.count, userMessages: source.conversations.reduce(0) { $0 + $1.userMessages.count },
                 imageMessages: source.conversations.reduce(0) { $0 + $1.imageMessages },
                 missingReplies: source.conversations.reduce(0) { $0 + $1.missingReplies }, alreadyImported: already)

@@ -42,7 +42,8 @@ public enum HumanRunLayout {
         let maxExchanges = conversations.map { $0.userMessages.count }.max() ?? 0
         let config = RunConfiguration(
             name: source.set.runName, agent: agent, agentPreset: preset, userSimulator: userSimulator, judge: selfRating,
-            conversation: ConversationSettings(maxExchanges: maxExchanges, simulatorSampling: Sampling(), agentSampling: Sampling(), structuredOutput: false),
+            conversation: ConversationSettings(
+                maxExchanges: maxExchanges, simulatorSampling: Sampling(), agentSampling: Sampling(), structuredOutput: false),
             judgeSampling: Sampling(), judgeMaxAttempts: 1, judgeStructuredOutput: false, seed: 0, limit: nil, concurrency: 1,
             metric: MetricSettings(), promptHashes: [:], packName: source.set.runName, packVersion: "e9f677c",
             packHash: source.contentHash)
@@ -63,7 +64,8 @@ public enum HumanRunLayout {
         let turns = c.messages.map { m in
             Turn(
                 role: m.fromUser ? .user : .assistant, text: m.text,
-                call: CallRecord(model: m.fromUser ? personModel : "recorded/\(c.model)", rawReply: m.text, latencySeconds: 0, attempts: 0, costUSD: 0))
+                call: CallRecord(
+                    model: m.fromUser ? personModel : "recorded/\(c.model)", rawReply: m.text, latencySeconds: 0, attempts: 0, costUSD: 0))
         }
         var detail: [String: String] = c.comments
         detail["model"] = c.model

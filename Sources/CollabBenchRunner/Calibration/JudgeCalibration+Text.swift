@@ -8,15 +8,20 @@ extension JudgeCalibration {
     public func renderedText() -> String {
         var lines: [String] = []
         for set in sets {
-            lines.append("\(set.set.rawValue): \(set.conversations.count) conversations (human run \(set.humanRun), judged into run \(set.calibrationRun)), against \(set.ratingMetric)")
+            lines.append(
+                "\(set.set.rawValue): \(set.conversations.count) conversations (human run \(set.humanRun), judged into run \(set.calibrationRun)), against \(set.ratingMetric)"
+            )
             for judge in set.judges {
                 lines.append("  judge \(judge.judge): n \(judge.n), unscored \(judge.unscored), failed \(judge.failed)")
-                for (label, estimate) in [("Spearman rho", judge.spearman), ("Kendall tau-b", judge.kendall), ("Pearson r", judge.pearson)] {
+                for (label, estimate) in [("Spearman rho", judge.spearman), ("Kendall tau-b", judge.kendall), ("Pearson r", judge.pearson)]
+                {
                     lines.append("    \(label.padding(toLength: 13, withPad: " ", startingAt: 0)) \(Self.format(estimate))")
                 }
             }
             if set.judges.count > 1 {
-                lines.append("  judges' agreement (Krippendorff alpha, interval): \(set.judgesAlpha.map { String(format: "%.3f", $0) } ?? "undefined")")
+                lines.append(
+                    "  judges' agreement (Krippendorff alpha, interval): \(set.judgesAlpha.map { String(format: "%.3f", $0) } ?? "undefined")"
+                )
             }
         }
         return lines.joined(separator: "\n")

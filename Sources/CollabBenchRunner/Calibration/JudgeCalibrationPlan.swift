@@ -50,10 +50,14 @@ public struct JudgeCalibrationPlan: Sendable {
     /// - Throws: ``CollabBenchError`` for a missing store, no judge, a bad spec, an unreachable
     ///   judge, a store without human runs, or store failures.
     public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Outcome {
-        guard FileManager.default.fileExists(atPath: store) else { throw CollabBenchError(.missingFile, "no results database here", file: store) }
+        guard FileManager.default.fileExists(atPath: store) else {
+            throw CollabBenchError(.missingFile, "no results database here", file: store)
+        }
         guard !judges.isEmpty else { throw CollabBenchError(.invalidArgument, "give at least one judge", setting: "judges") }
         if let limit, limit < 1 { throw CollabBenchError(.invalidArgument, "must be at least 1", setting: "limit", value: String(limit)) }
-        guard judgeRepeats >= 1 else { throw CollabBenchError(.invalidArgument, "must be at least 1", setting: "judgeRepeats", value: String(judgeRepeats)) }
+        guard judgeRepeats >= 1 else {
+            throw CollabBenchError(.invalidArgument, "must be at least 1", setting: "judgeRepeats", value: String(judgeRepeats))
+        }
         let specs = try judges.map { try ModelSpec(parsing: $0) }
         let resultStore = try ResultStore(path: store)
         let prompts = try PromptLibrary.load(overrideDirectory: promptsDirectory)
@@ -67,7 +71,8 @@ public struct JudgeCalibrationPlan: Sendable {
                 sampling: Sampling(temperature: 0, maxTokens: judgeMaxTokens), structuredOutput: structuredOutput,
                 maxAttempts: judgeAttempts, scale: scale)
             let calibrator = JudgeCalibrator(
-                store: resultStore, judges: specs.map { settings.interactivityJudge(model: models.model($0, role: .judge), prompts: prompts) },
+                store: resultStore,
+                judges: specs.map { settings.interactivityJudge(model: models.model($0, role: .judge), prompts: prompts) },
                 repeats: judgeRepeats, seed: seed, limit: limit)
             let calibration = try await calibrator.calibrate()
             try await factory.shutdown()

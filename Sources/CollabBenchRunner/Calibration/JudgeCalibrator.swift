@@ -75,6 +75,8 @@ public struct JudgeCalibrator: Sendable {
         config.seed = seed
         config.limit = limit
         config.name = "\(source.name) judged by \(judges.map { $0.model.spec.description }.joined(separator: ", "))"
+        let judgePrompts = Set(judges.map(\.scale.templateName)).sorted().compactMap { try? judges[0].prompts.template($0) }
+        for template in judgePrompts { config.promptHashes[template.name] = template.hash }
         let now = Date()
         let runID = BenchmarkRunner.newRunID(at: now)
         let intents = try store.runPrompts(runID: source.id)
@@ -82,9 +84,8 @@ public struct JudgeCalibrator: Sendable {
             id: runID, name: config.name ?? runID, createdAt: BenchmarkRunner.timestamp(now), status: .running,
             packName: source.packName, packVersion: source.packVersion, packKind: source.packKind, packHash: source.packHash,
             agent: source.agent, agentPreset: source.agentPreset, userSimulator: source.userSimulator, judge: config.judge.description,
-            seed: seed, taskCount: min(source.taskCount, limit ?? source.taskCount), configJSON: try config.json(), collabbenchVersion: CollabBenchVersion.current,
-            configHash: try config.identityHash())
-        let judgePrompts = Set(judges.map(\.scale.templateName)).sorted().compactMap { try? judges[0].prompts.template($0) }
+            seed: seed, taskCount: min(source.taskCount, limit ?? source.taskCount), configJSON: try config.json(),
+            collabbenchVersion: CollabBenchVersion.current, configHash: try config.identityHash())
         let intentTexts = intents.sorted { $0.key < $1.key }.map { PromptTemplate(name: $0.key, text: $0.value) }
         try store.createRun(record, prompts: judgePrompts + intentTexts)
         var rows: [JudgeCalibration.ConversationScore] = []
@@ -102,7 +103,9 @@ public struct JudgeCalibrator: Sendable {
                 var row: [JudgeVerdict] = []
                 for r in 0..<repeats {
                     let callSeed = StableHash.derivedSeed(seed, conversation.taskID, "calibrate", String(j), String(r))
-                    row.append(aggregation.labelled(try await judge.judge(task: task, transcript: transcript, seed: callSeed), judge: j, repetition: r))
+                    row.append(
+                        aggregation.labelled(
+                            try await judge.judge(task: task, transcript: transcript, seed: callSeed), judge: j, repetition: r))
                 }
                 let readable = row.filter { $0.status == .scored }.compactMap(\.score)
                 if readable.isEmpty {
@@ -119,7 +122,8 @@ public struct JudgeCalibrator: Sendable {
             let rating = conversation.scores[ratingMetric]
             rows.append(
                 JudgeCalibration.ConversationScore(
-                    id: conversation.taskID, model: transcript.turns.first { $0.role == .assistant }.map { Self.recordedModel($0.call.model) },
+                    id: conversation.taskID,
+                    model: transcript.turns.first { $0.role == .assistant }.map { Self.recordedModel($0.call.model) },
                     userRating: rating?.status == .scored ? rating?.value : nil, judgeScores: perJudge))
         }
         let statistics = judges.enumerated().map { j, judge in
@@ -130,7 +134,9 @@ public struct JudgeCalibrator: Sendable {
             let x = pairs.map(\.0)
             let y = pairs.map(\.1)
             func estimate(_ method: Correlation.Method) -> CorrelationEstimate {
-                let bootstrapSeed = StatisticsSeed.derive(StatisticsSeed.defaultBase &+ UInt64(bitPattern: Int64(seed)), set.rawValue, judge.model.spec.description, method.rawValue)
+                let bootstrapSeed = StatisticsSeed.derive(
+                    StatisticsSeed.defaultBase &+ UInt64(bitPattern: Int64(seed)), set.rawValue, judge.model.spec.description,
+                    method.rawValue)
                 return CorrelationEstimate.estimate(x, y, method: method, resamples: resamples, seed: bootstrapSeed)
             }
             return JudgeCalibration.JudgeStatistics(
