@@ -2,13 +2,13 @@
 # Runs the whole test suite against the local model (what `make test` and CI run).
 #
 # Every suite has its own `.timeLimit`, so a test that hangs fails and names itself. One outer
-# limit stays as a last resort (COLLABBENCH_TEST_TIMEOUT seconds, default 900; a full run takes
+# limit stays as a last resort (COLLABBENCH_TEST_TIMEOUT seconds, default 2400, above the longest suite time limit; a full run takes
 # about 3 minutes): a run that hits it FAILS (exit 124), is never retried, and this script prints
 # which tests had started but not finished. It then stops only what it started: the process
 # group it ran the tests in and every process descended from it (found by parent pid, never by
 # a name pattern).
 set -uo pipefail
-limit=${COLLABBENCH_TEST_TIMEOUT:-900}
+limit=${COLLABBENCH_TEST_TIMEOUT:-2400}
 here=$(cd "$(dirname "$0")" && pwd)
 log=$(mktemp "${TMPDIR:-/tmp}/collabbench-test-run.XXXXXX")
 

@@ -35,7 +35,10 @@ enum KeyRedaction {
 
     /// `error` with the keys taken out of its message; other errors are returned as they are.
     static func redact(_ error: any Error, keys: [String]) -> any Error {
-        guard let e = error as? CollabBenchError, !keys.isEmpty else { return error }
-        return CollabBenchError(e.code, redact(e.message, keys: keys))
+        guard var e = error as? CollabBenchError, !keys.isEmpty else { return error }
+        e.message = redact(e.message, keys: keys)
+        e.cause = e.cause.map { redact($0, keys: keys) }
+        e.value = e.value.map { redact($0, keys: keys) }
+        return e
     }
 }

@@ -56,8 +56,8 @@ public final class ModelClientFactory: Sendable {
     /// A client for `spec`, with at most `maxInFlight` calls in flight: ``AnthropicChatModel`` for
     /// the `anthropic` provider, ``OpenAIChatModel`` for every other (OpenAI-compatible) one.
     ///
-    /// The key is the provider's environment variable, else the credential given in the spec's
-    /// base URL (``ModelSpec/urlCredential``).
+    /// The key is the credential given in the spec's base URL (``ModelSpec/urlCredential``), else
+    /// the provider's environment variable.
     public func client(for spec: ModelSpec, maxInFlight: Int = 64) -> any ChatModel {
         let key = apiKey(for: spec)
         switch spec.provider {
@@ -77,9 +77,10 @@ public final class ModelClientFactory: Sendable {
         environment[Self.apiKeyVariable(for: provider)].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The key a client for `spec` sends: the environment's, else the base URL's credential.
+    /// The key a client for `spec` sends: the credential given in its base URL (the more specific
+    /// choice), else the environment's.
     private func apiKey(for spec: ModelSpec) -> String? {
-        apiKey(for: spec.provider) ?? spec.urlCredential
+        spec.urlCredential ?? apiKey(for: spec.provider)
     }
 
     /// Seconds one pre-flight request may take.

@@ -76,9 +76,11 @@ public struct RejudgePlan: Sendable {
     public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Outcome {
         guard FileManager.default.fileExists(atPath: store) else { throw CollabBenchError(.missingFile, "no results database here", file: store) }
         let judgeSpec = try ModelSpec(parsing: judge)
-        let resultStore = try ResultStore(path: store)
-        guard let source = try resultStore.run(run) else { throw CollabBenchError(.invalidArgument, "no run '\(run)' in \(store)", setting: "run") }
-        let taskPack = try loadPack(for: source, from: resultStore, environment: environment)
+        // Everything is read (and checked) before the judge's server is; the store is opened for
+        // writing only once the judge answered, so a refused start writes nothing.
+        let reader = try ResultStore(path: store, mode: .readOnly)
+        guard let source = try reader.run(run) else { throw CollabBenchError(.invalidArgument, "no run '\(run)' in \(store)", setting: "run") }
+        let taskPack = try loadPack(for: source, from: reader, environment: environment)
         let prompts = try PromptLibrary.load(overrideDirectory: promptsDirectory)
         let config = try JSONDecoder().decode(RunConfiguration.self, from: Data(source.configJSON.utf8))
         let prices = try pricingFile.map(PricingFile.load(path:)).map(PricingTable.builtin.merging) ?? PricingTable.builtin
@@ -86,6 +88,7 @@ public struct RejudgePlan: Sendable {
         let factory = ModelClientFactory(environment: environment)
         do {
             try await factory.preflight(judgeSpec)
+            let resultStore = try ResultStore(path: store)
             let models = ModelStack(factory: factory, cache: (resultStore, .readWrite), prices: prices, meter: meter, defaultInFlight: 64)
             let model = models.model(judgeSpec, role: .judge)
             let judges = JudgeSettings(

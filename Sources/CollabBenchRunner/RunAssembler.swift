@@ -17,15 +17,17 @@ import Foundation
 /// ```swift
 /// let prepared = try RunAssembler(plan: plan).prepare()
 /// let session = try await prepared.open()
-/// defer { Task { await session.close() } }
 /// let summary = try await session.run { event in print(event) }
+/// await session.close()
 /// ```
 public struct RunAssembler: Sendable {
     /// The plan.
     public var plan: RunPlan
     /// Where API keys and the sandbox's interpreter are read from.
     public var environment: [String: String]
-    /// The folder relative paths and the default code interpreter are resolved against.
+    /// The folder the default code interpreter (`.venv-code`) is looked for in. Paths in the plan
+    /// (pack, store, prompts, pricing, system prompt) are used as given, relative to the process's
+    /// current directory.
     public var workingDirectory: String
     /// Folders searched last for a pack given by name (see `PackLoader.resolve`).
     public var packSearchRoots: [String]

@@ -37,7 +37,7 @@ public enum RunResolver {
                 let listed = diffs.prefix(6).joined(separator: "; ") + (diffs.count > 6 ? "; and \(diffs.count - 6) more" : "")
                 throw CollabBenchError(
                     .configurationChanged,
-                    "run '\(name)' exists with a different configuration (\(listed.isEmpty ? "stored by another CollabBench version" : listed)); give the run another name or force a new run")
+                    "run '\(name)' exists with a different configuration (\(listed.isEmpty ? "stored by another CollabBench version" : listed))")
             }
             return try continuing(existing, store: store, retryFailed: retryFailed)
         }

@@ -29,7 +29,9 @@ struct RunCommand: AsyncParsableCommand {
             }
             if options.agentCmd != nil && options.user == nil { throw ValidationError("--agent-cmd needs --user <spec>: the simulated user must be a model") }
         }
-        guard options.progressInterval > 0 else { throw ValidationError("--progress-interval must be positive") }
+        guard options.progressInterval.isFinite, options.progressInterval > 0, options.progressInterval <= 86_400 else {
+            throw ValidationError("--progress-interval must be a positive number of seconds, at most a day")
+        }
     }
 
     func run() async throws {
@@ -90,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
                 return printSummary(summary, plan: plan)
             case .resume(let run):
                 print("Continuing run \(TerminalText.sanitize(run.name)) (\(run.id)).")
-                if plan.budgetUSD != nil, let stored = try session.storedCost(), stored.unpricedCalls > 0 {
+                if plan.budgetUSD != nil, let stored = try? session.storedCost(), stored.unpricedCalls > 0 {
                     print("Note: \(stored.unpricedCalls) stored calls of this run have an unknown cost; --budget counts only the known \(DryRunEstimate.dollars(stored.usd ?? 0)).")
                 }
             case .retryFailed(let run, let failed):
@@ -151,10 +153,11 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunPlan {
-    /// How the agent is named in headings: its spec, URL or command.
+    /// How the agent is named in headings: its spec, URL or command, without URL credentials or
+    /// control characters.
     var agentLabel: String {
         switch agent {
-        case .model(let text), .command(let text): text
+        case .model(let text), .command(let text): TerminalText.sanitize(ModelSpec.masked(text))
         }
     }
 }

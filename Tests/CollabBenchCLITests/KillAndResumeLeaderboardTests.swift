@@ -45,7 +45,7 @@ struct KillAndResumeLeaderboardTests {
         while !(stored >= 2 && cached > 4 * stored) {
             try Task.checkCancellation()
             if await process.waitForExit(upTo: .milliseconds(20)) != nil { break }
-            if FileManager.default.fileExists(atPath: killed), let store = try? ResultStore(path: killed), let run = try? store.runs().first {
+            if FileManager.default.fileExists(atPath: killed), let store = try? ResultStore(path: killed, mode: .readOnly), let run = try? store.runs().first {
                 cached = (try? store.cachedResponseCount()) ?? 0
                 stored = (try? store.finishedKeys(runID: run.id).count) ?? 0
             }

@@ -77,7 +77,7 @@ struct ResumeAndReplayTests {
         while true {
             try Task.checkCancellation()
             if await process.waitForExit(upTo: .milliseconds(50)) != nil { break }
-            if FileManager.default.fileExists(atPath: db), let store = try? ResultStore(path: db),
+            if FileManager.default.fileExists(atPath: db), let store = try? ResultStore(path: db, mode: .readOnly),
                 let run = try? store.runs().first {
                 stored = (try? store.finishedKeys(runID: run.id).count) ?? 0
                 if stored >= 2 { break }

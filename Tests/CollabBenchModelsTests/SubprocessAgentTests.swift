@@ -48,9 +48,9 @@ enum AgentFixture {
         return url.path
     }
 
-    /// The pids in a file of one pid per line (waits up to 10 s for it to appear).
+    /// The pids in a file of one pid per line (waits up to 2 minutes for it to appear, for a loaded machine).
     static func pids(in path: String) async throws -> [pid_t] {
-        for _ in 0..<200 {
+        for _ in 0..<2400 {
             if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") {
                 return text.split(separator: "\n").compactMap { pid_t($0.trimmingCharacters(in: .whitespaces)) }
             }
@@ -60,9 +60,9 @@ enum AgentFixture {
     }
 
     /// Whether `pid` no longer runs: gone, or a zombie some other parent has yet to reap (for
-    /// grandchildren, which are not ours). Polls up to 5 s.
+    /// grandchildren, which are not ours). Polls up to 1 minute.
     static func isGone(_ pid: pid_t, allowZombie: Bool = false) async -> Bool {
-        for _ in 0..<100 {
+        for _ in 0..<1200 {
             if kill(pid, 0) != 0 && errno == ESRCH { return true }
             if allowZombie, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z"

@@ -8,7 +8,7 @@ import Foundation
 /// are taken out of the spec when it is parsed: ``baseURL``, ``description``, the stored run
 /// configuration and every printed line show the URL without them. They are kept, in memory only,
 /// as ``urlCredential`` (the password, else the user name), ``hasURLCredentials`` says that they
-/// were given, and the model client uses them as the API key when the environment has none.
+/// were given, and the model client sends them as the API key (instead of the environment's).
 public struct ModelSpec: Sendable, Codable, Hashable, CustomStringConvertible {
     /// The API family (`openai` for any OpenAI-compatible server, `anthropic` for Anthropic's
     /// Messages API).
@@ -178,7 +178,7 @@ extension ModelSpec {
     }
 
     /// `text` with the user info of any URL in it replaced by `***`, for error messages.
-    static func masked(_ text: String) -> String {
+    public static func masked(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://") else { return text }
         let rest = text[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
