@@ -36,6 +36,29 @@ struct CodeSandboxHostileTests {
         #expect(result.testsRun == 2)
     }
 
+    @Test func testCodeThatStoresHelpersOnItsOwnClassStillPasses() async throws {
+        // Trusted test code may keep helpers on its class in setUpClass (BigCodeBench's do); only
+        // replacing what was there is tampering.
+        let tests = """
+            import unittest
+            from unittest.mock import MagicMock
+            class TestCases(unittest.TestCase):
+                @classmethod
+                def setUpClass(cls):
+                    cls.double = staticmethod(lambda x: 2 * x)
+                    cls.mock = MagicMock(return_value=4)
+                    cls.check = lambda self, x: self.assertEqual(task_func(x), cls.double(x))
+                def test_one(self):
+                    self.check(1)
+                def test_two(self):
+                    self.assertEqual(task_func(2), self.mock())
+            """
+        let result = try await CodeSandbox(python: "python3", limits: .init(wallSeconds: 30))
+            .run(program: "def task_func(x):\n    return 2 * x\n", tests: tests, entryPoint: "task_func")
+        #expect(result.status == .pass, "\(result)")
+        #expect(result.testsRun == 2)
+    }
+
     @Test func replacingTestCaseRunIsCaught() async throws {
         let result = try await run("""
             import unittest
