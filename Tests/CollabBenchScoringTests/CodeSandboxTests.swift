@@ -250,6 +250,16 @@ struct CodeSandboxTests {
         #expect(processes(containing: mark).isEmpty)
     }
 
+    /// Writes an executable script through a close-on-exec descriptor, so a child forked
+    /// meanwhile by a concurrent test does not keep it open for writing past its own exec.
+    static func writeExecutable(_ path: String, _ text: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
+    }
+
     @Test func hungSupervisorIsKilledAtTheOuterTimeout() async throws {
         let mark = marker()
         let folder = FileManager.default.temporaryDirectory
@@ -259,10 +269,20 @@ struct CodeSandboxTests {
         // An "interpreter" that ignores SIGTERM and never answers.
         let fake = folder.appendingPathComponent("python")
         let script = "#!/bin/sh\ntrap '' TERM\nsleep \(mark) &\nwait\n"
-        #expect(FileManager.default.createFile(
-            atPath: fake.path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755]))
+        #expect(Self.writeExecutable(fake.path, script))
         let box = CodeSandbox(python: fake.path, limits: SandboxLimits(wallSeconds: 1))
-        let result = try await box.run(program: "", tests: Self.callF, entryPoint: nil)
+        // A child that another test forks while this script is being written holds it open
+        // until its own exec; starting the script then fails with ETXTBSY ("text file busy"),
+        // a kernel race of writing-then-executing, not what this test is about: start again.
+        var started: CodeRunResult?
+        for _ in 0..<20 where started == nil {
+            do {
+                started = try await box.run(program: "", tests: Self.callF, entryPoint: nil)
+            } catch let error as CodeSandboxError where "\(error)".contains("Text file busy") {
+                continue
+            }
+        }
+        let result = try #require(started)
         #expect(result.status == .timeout)
         #expect(result.detail.contains("outer limit"))
         for _ in 0..<600 where !processes(containing: mark).isEmpty {  // up to 1 minute
