@@ -5,7 +5,7 @@ import Testing
 /// `collabbench humans import` and `collabbench calibrate judge` as a user runs them: output
 /// lines, exit statuses, the human run in the leaderboard and the export, and the calibration's
 /// JSON (against the loopback server).
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct HumansCommandTests {
     static var binary: String? { BuildProducts.collabbench }
 

@@ -10,7 +10,7 @@ import Testing
 /// `humans import` and `calibrate judge` as libraries: the SimulatorArena importer on a small
 /// fixture written here (and on the real release when `../shared/data/simulatorarena` is
 /// present), and the judge calibration end to end against the loopback server.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(5)))
 struct HumanReferenceTests {
     // MARK: - Fixture
 
