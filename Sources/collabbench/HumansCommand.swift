@@ -48,7 +48,8 @@ struct HumansImportCommand: AsyncParsableCommand {
                 }
             }
         } catch let error as HumanImportError {
-            for problem in error.problems { printError("collabbench: error: " + TerminalText.sanitize(problem)) }
+            // One line per problem, then the one error line every command ends a failure with.
+            for problem in error.problems { printError("collabbench: problem: " + TerminalText.sanitize(problem)) }
             printError("collabbench: error: nothing imported (\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"))")
             throw ExitCode(65)
         } catch {

@@ -157,7 +157,7 @@ struct HumanReferenceTests {
                 store: fixture.store
             ).run()
         }
-        #expect(missing.problems.contains { $0.contains("none.jsonl") && $0.contains("--math") })
+        #expect(missing.problems.contains { $0.contains("none.jsonl") && $0.contains("the MATH file") })
     }
 
     // MARK: - Real data

@@ -100,7 +100,7 @@ public enum SimulatorArenaReader {
             }
             return (texts, file.sha256)
         } catch {
-            problems.append("\(error.description) (the MATH file the math problems are restored from; give it with --math)")
+            problems.append("\(error.description) (the MATH file the math problems are restored from)")
             return nil
         }
     }
