@@ -95,6 +95,18 @@ public final class RunSession: Sendable {
         }
     }
 
+    /// Runs (see ``run(progress:)``), then closes the session whether the run succeeded or not.
+    public func runThenClose(progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+        do {
+            let summary = try await run(progress: progress)
+            await close()
+            return summary
+        } catch {
+            await close()
+            throw error
+        }
+    }
+
     /// Stops the agent program, if any, and shuts the HTTP client down.
     public func close() async {
         await prepared.subprocess?.shutdown()

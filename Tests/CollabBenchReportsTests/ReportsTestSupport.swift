@@ -152,8 +152,7 @@ enum ReportsTestSupport {
         let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01), environment: [:])
         let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: root).prepare()
             .open(factory: factory, countingTokens: false)
-        let summary = try await session.run()
-        await session.close()
+        let summary = try await session.runThenClose()
         return summary.runID
     }
 }

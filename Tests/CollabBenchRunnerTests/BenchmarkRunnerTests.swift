@@ -42,14 +42,7 @@ struct BenchmarkRunnerTests {
         let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01), environment: [:])
         let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: Self.root).prepare()
             .open(factory: factory, countingTokens: false)
-        do {
-            let summary = try await session.run()
-            await session.close()
-            return summary
-        } catch {
-            await session.close()
-            throw error
-        }
+        return try await session.runThenClose()
     }
 
     @Test func mathRunIsStoredScoredAndOnTheLeaderboard() async throws {

@@ -34,14 +34,7 @@ struct RejudgeFromStoreTests {
         let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01), environment: [:])
         let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: BenchmarkRunnerTests.root).prepare()
             .open(factory: factory, countingTokens: false)
-        do {
-            let summary = try await session.run()
-            await session.close()
-            return summary
-        } catch {
-            await session.close()
-            throw error
-        }
+        return try await session.runThenClose()
     }
 
     @Test func rejudgeWorksFromTheStoreAloneAndRefusesAnotherPack() async throws {

@@ -55,14 +55,7 @@ struct RetryFailedTests {
     }
 
     static func run(_ session: RunSession) async throws -> RunSummary {
-        do {
-            let summary = try await session.run()
-            await session.close()
-            return summary
-        } catch {
-            await session.close()
-            throw error
-        }
+        try await session.runThenClose()
     }
 
     @Test func retryTurnsFailedConversationsIntoCompletedOnesCountedOnce() async throws {
