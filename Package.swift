@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "CollabBenchCore", targets: ["CollabBenchCore"]),
         .library(name: "CollabBenchMetrics", targets: ["CollabBenchMetrics"]),
         .library(name: "CollabBenchRunner", targets: ["CollabBenchRunner"]),
+        .library(name: "CollabBenchServer", targets: ["CollabBenchServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -27,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         // Pure domain model: tasks, conversations, the engine, prompts, model-call protocol. No I/O
@@ -96,12 +101,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // HTTP services over the store: the results browser and its JSON API, user studies, and the
+        // reward service (Hummingbird 2; server-rendered HTML, no Node toolchain).
+        .target(
+            name: "CollabBenchServer",
+            dependencies: [
+                "CollabBenchCore", "CollabBenchStore", "CollabBenchReports", "CollabBenchRunner",
+                "CollabBenchMetrics", "CollabBenchModels", "CollabBenchPacks", "CollabBenchScoring",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The thin command-line tool.
         .executableTarget(
             name: "collabbench",
             dependencies: [
                 "CollabBenchCore", "CollabBenchPacks", "CollabBenchModels", "CollabBenchScoring",
                 "CollabBenchStore", "CollabBenchReports", "CollabBenchRunner", "CollabBenchMetrics",
+                "CollabBenchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -171,6 +193,21 @@ let package = Package(
                 "collabbench",
             ],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP services over real loopback sockets.
+        .testTarget(
+            name: "CollabBenchServerTests",
+            dependencies: [
+                "CollabBenchServer", "CollabBenchStore", "CollabBenchCore", "CollabBenchReports", "CollabBenchRunner",
+                "CollabBenchTestSupport", "CollabBenchPacks", "CollabBenchModels", "CollabBenchProcess",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "collabbench",
+            ],
             swiftSettings: swiftSettings
         ),
         // Runs the built `collabbench` binary: bad input, and end to end against the real local model.
