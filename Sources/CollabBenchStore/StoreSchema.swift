@@ -5,7 +5,7 @@ import GRDB
 /// retried_conversations.
 enum StoreSchema {
     /// The schema version this build writes.
-    static let version = 7
+    static let version = 9
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -103,6 +103,7 @@ enum StoreSchema {
         registerCost(&migrator)
         registerTasks(&migrator)
         registerRetries(&migrator)
+        registerReward(&migrator)
         return migrator
     }
 }

@@ -32,18 +32,21 @@ public struct ConversationEngine: Sendable {
     ///   - task: The task; its hidden intent goes to the simulator only.
     ///   - kind: The pack's kind (selects the simulator's guidance).
     ///   - seed: The conversation's seed; each call gets a seed derived from it.
+    ///   - prefix: Turns already spoken (the multiturn-aware reward continues a conversation after a
+    ///     candidate response); kept at the start of the transcript, and at most
+    ///     ``ConversationSettings/maxExchanges`` exchanges follow them. Empty: a new conversation.
     /// - Throws: ``CollabBenchError`` for a broken prompt template, or `CancellationError`.
-    public func run(task: BenchmarkTask, kind: TaskKind, seed: Int) async throws -> Transcript {
+    public func run(task: BenchmarkTask, kind: TaskKind, seed: Int, continuing prefix: [Turn] = []) async throws -> Transcript {
         // An agent that keeps state per conversation (a subprocess agent) gets a session for it.
         try await agent.withConversation(id: "\(task.id)#\(seed)") { session in
-            try await converse(task: task, kind: kind, seed: seed, agent: session)
+            try await converse(task: task, kind: kind, seed: seed, agent: session, prefix: prefix)
         }
     }
 
-    private func converse(task: BenchmarkTask, kind: TaskKind, seed: Int, agent: any ChatModel) async throws -> Transcript {
+    private func converse(task: BenchmarkTask, kind: TaskKind, seed: Int, agent: any ChatModel, prefix: [Turn]) async throws -> Transcript {
         let systemPrompt = try simulatorSystemPrompt(task: task, kind: kind)
         let turnTemplate = try prompts.template("user-simulator.turn")
-        var turns: [Turn] = []
+        var turns: [Turn] = prefix
         let marker = settings.terminationMarker
         for exchange in 0..<settings.maxExchanges {
             try Task.checkCancellation()
