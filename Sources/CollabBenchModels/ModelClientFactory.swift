@@ -12,10 +12,10 @@ import NIOHTTP1
 /// base URL, and are never stored, logged or exported: the clients and the pre-flight check take
 /// their own key out of every error text they produce, even when a server echoes it back.
 public final class ModelClientFactory: Sendable {
-    private let http: HTTPClient
+    let http: HTTPClient
     private let environment: [String: String]
-    private let retry: RetryPolicy
-    private let requestTimeoutSeconds: Double
+    let retry: RetryPolicy
+    let requestTimeoutSeconds: Double
     /// OpenAI-compatible clients stream their replies (SSE) and record time to first token.
     private let streaming: Bool
     /// Requests per minute per endpoint, if budgeted.
@@ -79,7 +79,7 @@ public final class ModelClientFactory: Sendable {
 
     /// The key a client for `spec` sends: the credential given in its base URL (the more specific
     /// choice), else the environment's.
-    private func apiKey(for spec: ModelSpec) -> String? {
+    func apiKey(for spec: ModelSpec) -> String? {
         spec.urlCredential ?? apiKey(for: spec.provider)
     }
 

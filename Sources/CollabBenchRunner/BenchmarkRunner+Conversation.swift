@@ -12,10 +12,23 @@ extension BenchmarkRunner {
     /// simulated user's fidelity (`sim_format_errors`, `sim_early_stop`, `sim_leak`,
     /// `sim_leak_ngram`; see ``SimulatorFidelity/entries(transcript:kind:reference:leakThreshold:)``).
     func runOne(task: BenchmarkTask, runID: String, trial: Int) async throws -> (String, Transcript, [ScoreEntry]) {
+        let (seed, transcript, startedAt) = try await converse(task: task, trial: trial)
+        return try await judgeAndStore(task: task, runID: runID, trial: trial, seed: seed, transcript: transcript, startedAt: startedAt)
+    }
+
+    /// Runs one conversation (the first half of ``runOne(task:runID:trial:)``).
+    func converse(task: BenchmarkTask, trial: Int) async throws -> (seed: Int, transcript: Transcript, startedAt: String) {
         let startedAt = Self.timestamp(Date())
         let seed = StableHash.derivedSeed(configuration.seed, task.id, String(trial))
+        let transcript = try await engine.run(task: task, kind: pack.manifest.kind, seed: seed)
+        return (seed, transcript, startedAt)
+    }
+
+    /// Scores, judges and stores a finished conversation (the second half of ``runOne(task:runID:trial:)``).
+    func judgeAndStore(
+        task: BenchmarkTask, runID: String, trial: Int, seed: Int, transcript: Transcript, startedAt: String
+    ) async throws -> (String, Transcript, [ScoreEntry]) {
         let kind = pack.manifest.kind
-        let transcript = try await engine.run(task: task, kind: kind, seed: seed)
         var scores: [ScoreEntry] = []
         var verdicts: [JudgeVerdict] = []
         if transcript.endReason != .failed {

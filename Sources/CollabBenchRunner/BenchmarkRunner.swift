@@ -22,6 +22,8 @@ public struct RunSummary: Sendable, Hashable {
     /// Failed conversations taken out to be run again (``RunPlan/retryFailed``); they are among
     /// ``conversations``, not ``alreadyStored``.
     public var retried = 0
+    /// What batching did (`run --batch`; all zero without it).
+    public var batches = BatchStatistics()
 
     /// Creates a summary.
     public init(runID: String, runName: String, conversations: Int, completed: Int, failed: Int, alreadyStored: Int, wallSeconds: Double) {
@@ -54,6 +56,8 @@ public struct BenchmarkRunner: Sendable {
     /// invocation's calls) reaches this many US dollars; those in flight finish, the run stays
     /// `partial`, and a re-run with a larger budget continues it. Not part of the run's identity.
     public var budgetUSD: Double?
+    /// Collects the judges' calls into provider batches (`run --batch judges`); nil calls directly.
+    var batching: (any CallBatching)?
 
     /// Creates a runner.
     public init(
@@ -144,16 +148,24 @@ public struct BenchmarkRunner: Sendable {
         let spentBefore = budgetUSD == nil ? 0 : (try store.runCost(runID: runID).usd ?? 0)
         func budgetReached() -> Bool { budgetUSD.map { spentBefore + meter.spendForBudgetUSD >= $0 } ?? false }
         do {
-            try await withThrowingTaskGroup(of: (String, Transcript, [ScoreEntry]).self) { group in
+            try await withBatchService {
+            try await withThrowingTaskGroup(of: ConversationStep.self) { group in
                 var next = 0
                 func startNext() {
                     let item = items[next]
                     next += 1
                     meter.conversationStarted()
-                    group.addTask { try await self.runOne(task: item.task, runID: runID, trial: item.trial) }
+                    batching?.producerStarted()
+                    group.addTask { try await self.start(item, runID: runID) }
                 }
                 while next < items.count && next < max(1, configuration.concurrency) && !budgetReached() { startNext() }
-                while let (taskID, transcript, scores) = try await group.next() {
+                while let step = try await group.next() {
+                    guard case .finished(let taskID, let transcript, let scores) = step else {
+                        // Batched judging: the conversation's slot is free while its calls wait for their batch.
+                        if next < items.count && !budgetReached() { startNext() }
+                        if case .ended(let ended) = step { group.addTask { try await self.finish(ended, runID: runID) } }
+                        continue
+                    }
                     meter.conversationFinished(failed: transcript.endReason == .failed)
                     if transcript.endReason == .failed { failed += 1 } else { completed += 1 }
                     quality.add(scores, taskMetric: pack.manifest.kind.metricName)
@@ -164,9 +176,10 @@ public struct BenchmarkRunner: Sendable {
                     progress(.conversationFinished(
                         taskID: taskID, done: completed + failed, total: items.count,
                         status: ConversationStatus(endReason: transcript.endReason), detail: detail))
-                    if next < items.count && !budgetReached() { startNext() }
+                    if batching == nil && next < items.count && !budgetReached() { startNext() }
                 }
                 notStarted = items.count - next
+            }
             }
         } catch {
             try? store.finishRun(id: runID, status: .interrupted, at: Self.timestamp(Date()))
@@ -181,6 +194,7 @@ public struct BenchmarkRunner: Sendable {
         summary.meter = meter.snapshot()
         summary.notStartedForBudget = notStarted
         summary.retried = retried
+        summary.batches = await batching?.statistics() ?? BatchStatistics()
         return summary
     }
 

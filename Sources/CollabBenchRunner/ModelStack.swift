@@ -23,6 +23,8 @@ public final class ModelStack: Sendable {
     private let prices: PricingTable
     private let defaultInFlight: Int
     private let chains = Mutex<[String: any ChatModel]>([:])
+    /// Collects the judge role's calls into provider batches (`run --batch judges`), if set.
+    let batching: (any CallBatching)?
 
     /// Creates a stack.
     /// - Parameters:
@@ -31,7 +33,17 @@ public final class ModelStack: Sendable {
     ///   - prices: Prices for the meter.
     ///   - meter: Counts calls, tokens and cost.
     ///   - defaultInFlight: Calls in flight at most per chain when a role has no bound of its own.
-    public init(factory: ModelClientFactory, cache: (store: ResultStore, mode: CacheMode)?, prices: PricingTable, meter: RunMeter, defaultInFlight: Int) {
+    public convenience init(factory: ModelClientFactory, cache: (store: ResultStore, mode: CacheMode)?, prices: PricingTable, meter: RunMeter, defaultInFlight: Int) {
+        self.init(factory: factory, cache: cache, prices: prices, meter: meter, defaultInFlight: defaultInFlight, batching: nil)
+    }
+
+    /// Creates a stack whose judge chains send their calls through `batching` (in place of the
+    /// HTTP client, which makes the calls a batch has no answer for).
+    init(
+        factory: ModelClientFactory, cache: (store: ResultStore, mode: CacheMode)?, prices: PricingTable, meter: RunMeter, defaultInFlight: Int,
+        batching: (any CallBatching)?
+    ) {
+        self.batching = batching
         self.factory = factory
         self.cache = cache.flatMap { $0.mode == .off ? nil : $0 }
         self.prices = prices
@@ -46,7 +58,8 @@ public final class ModelStack: Sendable {
         let key = role.rawValue + "\u{1F}" + spec.description
         return chains.withLock { chains in
             if let existing = chains[key] { return existing }
-            let client = factory.client(for: spec, maxInFlight: maxInFlight ?? defaultInFlight)
+            let direct = factory.client(for: spec, maxInFlight: maxInFlight ?? defaultInFlight)
+            let client: any ChatModel = role == .judge ? batching.map { BatchingChatModel(direct: direct, batching: $0) } ?? direct : direct
             let cached: any ChatModel = cache.map { CachedChatModel(base: client, cache: $0.store, mode: $0.mode) } ?? client
             let metered = MeteredChatModel(base: cached, price: prices.price(for: spec), meter: meter)
             chains[key] = metered

@@ -132,6 +132,9 @@ public struct RunPlan: Sendable, Hashable {
     public var pricingFile: String?
     /// Stop starting conversations once this many US dollars are spent.
     public var budgetUSD: Double?
+    /// Which calls go through the providers' batch APIs (half price, answered later). Not part
+    /// of the run's identity: scores are those of direct calls.
+    public var batch: BatchMode = .off
 
     /// A plan with every default.
     /// - Parameters:

@@ -24,6 +24,8 @@ public final class RunSession: Sendable {
     public let meter = RunMeter()
     /// The model chains.
     public let models: ModelStack
+    /// Collects the judges' calls into provider batches (`--batch judges`); nil without batching.
+    public let batching: BatchCoordinator<ContinuousClock>?
 
     init(prepared: PreparedRun, factory: ModelClientFactory, store: ResultStore, tokenizer: BPETokenizer?, resolution: RunResolution) {
         self.prepared = prepared
@@ -31,9 +33,11 @@ public final class RunSession: Sendable {
         self.store = store
         self.tokenizer = tokenizer
         self.resolution = resolution
+        batching = prepared.plan.batch == .off
+            ? nil : BatchCoordinator(store: store, clock: ContinuousClock(), clients: { factory.batchClient(for: $0) })
         models = ModelStack(
             factory: factory, cache: (store, prepared.plan.cache), prices: prepared.prices, meter: meter,
-            defaultInFlight: prepared.plan.concurrency)
+            defaultInFlight: prepared.plan.concurrency, batching: batching)
     }
 
     /// The run's cost as stored so far (for a resumed run).
@@ -75,6 +79,7 @@ public final class RunSession: Sendable {
             scorer: ConversationScorer(tokenizer: tokenizer, sandbox: sandbox), store: store, prompts: prompts, judging: judging)
         runner.meter = meter
         runner.budgetUSD = plan.budgetUSD
+        runner.batching = batching
         return runner
     }
 

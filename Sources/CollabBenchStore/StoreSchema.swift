@@ -5,7 +5,7 @@ import GRDB
 /// retried_conversations.
 enum StoreSchema {
     /// The schema version this build writes.
-    static let version = 9
+    static let version = 12
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -104,6 +104,7 @@ enum StoreSchema {
         registerTasks(&migrator)
         registerRetries(&migrator)
         registerReward(&migrator)
+        registerBatches(&migrator)
         return migrator
     }
 }

@@ -131,6 +131,9 @@ struct RunCommand: AsyncParsableCommand {
         print("Run \(TerminalText.sanitize(summary.runName)) (\(summary.runID)): \(summary.completed) conversations completed, \(summary.failed) failed\(resumed), in \(String(format: "%.1f", summary.wallSeconds)) s. Stored in \(db).")
         if summary.quality.conversations > 0 { print("Quality: \(summary.quality.line)") }
         if summary.meter.calls > 0 { print("Cost: \(Self.costLine(summary.meter))") }
+        if plan.batch != .off, case let b = summary.batches {
+            print("Batches: \(b.submitted) submitted, \(b.reattached) re-attached; \(b.answered) calls answered by a batch, \(b.direct) made directly.")
+        }
         if summary.notStartedForBudget > 0 {
             print("Budget of \(DryRunEstimate.dollars(plan.budgetUSD ?? 0)) reached: \(summary.notStartedForBudget) conversations not started. Run the same command with a larger --budget to continue.")
         }

@@ -148,6 +148,9 @@ struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Stop starting conversations once this many US dollars are spent (those in flight finish; re-run with a larger budget to continue).")
     var budget: Double?
 
+    @Option(help: "Send calls through the providers' batch APIs (OpenAI Batch API, Anthropic Message Batches; half price, answered within 24 h): off, or judges (the judge, accuracy-judge and extractor calls of finished conversations). 'all' is not built yet. (default: off)")
+    var batch: BatchMode?
+
     @Flag(help: "Print what the run would do (conversations, model calls and tokens at most, and about what it would cost) and call nothing.")
     var dryRun = false
 
@@ -208,6 +211,7 @@ struct RunOptions: ParsableArguments {
         set(tpm, \.tokensPerMinute)
         set(pricing, \.pricingFile)
         set(budget, \.budgetUSD)
+        set(batch, \.batch)
     }
 }
 
@@ -224,3 +228,4 @@ extension RunPlan.AgentPreset: ExpressibleByArgument {}
 extension ExtractorChoice: ExpressibleByArgument {}
 extension ITRScale: ExpressibleByArgument {}
 extension CacheMode: ExpressibleByArgument {}
+extension BatchMode: ExpressibleByArgument {}

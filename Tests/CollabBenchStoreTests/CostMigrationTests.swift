@@ -27,7 +27,7 @@ struct CostMigrationTests {
         }
         try pool.close()
         let store = try ResultStore(path: path)
-        #expect(try store.schemaVersion() == 7)
+        #expect(try store.schemaVersion() == StoreSchema.version)
         let cost = try store.runCost(runID: "r")
         #expect(cost.usd == nil)
         #expect(cost.unpricedCalls == 3)

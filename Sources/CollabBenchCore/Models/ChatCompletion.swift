@@ -32,6 +32,9 @@ public struct ChatCompletion: Sendable, Hashable {
     public var tokensPerSecond: Double?
     /// True when the reply came from the response cache (nothing was sent or paid).
     public var fromCache = false
+    /// True when the reply came through a provider's batch API: ``MeteredChatModel`` prices it at
+    /// the batch rate (``ModelPrice/batchCost(_:)``).
+    public var batched = false
     /// What the call cost in US dollars: 0 for a cache hit, nil when the model's price or the
     /// server's usage is unknown. Set by ``MeteredChatModel``.
     public var costUSD: Double?

@@ -29,7 +29,7 @@ public struct MeteredChatModel: ChatModel {
         if completion.fromCache {
             completion.costUSD = price != nil && completion.usage != nil ? 0 : nil
         } else if let price, let usage = completion.usage {
-            completion.costUSD = price.cost(usage)
+            completion.costUSD = completion.batched ? price.batchCost(usage) : price.cost(usage)
         } else {
             completion.costUSD = nil
             // Priced, but the server reported no usage: the stored cost stays unknown, while a
