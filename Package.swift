@@ -55,6 +55,10 @@ let package = Package(
                 "CollabBenchCore", "CollabBenchMetrics",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // Download/: fetching the standard datasets.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -157,7 +161,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CollabBenchPacksTests",
-            dependencies: ["CollabBenchPacks", "CollabBenchCore", "CollabBenchMetrics"],
+            // CollabBenchTestSupport and `collabbench`: the download tests' loopback dataset server and the command's tests.
+            dependencies: ["CollabBenchPacks", "CollabBenchCore", "CollabBenchMetrics", "CollabBenchTestSupport", "collabbench"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -5,6 +5,6 @@ struct TasksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks",
         abstract: "Build task packs from the standard datasets, list their tasks, and check them.",
-        subcommands: [TasksImportCommand.self, TasksListCommand.self, TasksValidateCommand.self]
+        subcommands: [TasksImportCommand.self, TasksDownloadCommand.self, TasksListCommand.self, TasksValidateCommand.self]
     )
 }
