@@ -103,6 +103,7 @@ enum StoreSchema {
         registerCost(&migrator)
         registerTasks(&migrator)
         registerRetries(&migrator)
+        registerStudy(&migrator)
         registerReward(&migrator)
         registerBatches(&migrator)
         return migrator
