@@ -106,6 +106,15 @@ public actor MultiturnRewarder {
         return results
     }
 
+    /// Model calls made so far by every pack's models (cached answers counted as such).
+    public func calls() -> (calls: Int, cached: Int) {
+        let snapshots = opened.map { $0.session.meter.snapshot() }
+        return (snapshots.map(\.calls).reduce(0, +), snapshots.map(\.cachedCalls).reduce(0, +))
+    }
+
+    /// The store every call is recorded in (nil before a pack is opened).
+    public func store() -> ResultStore? { opened.first?.session.store }
+
     /// Shuts every pack's HTTP client down.
     public func close() async {
         for context in opened { await context.session.close() }
