@@ -13,8 +13,6 @@ struct CollabBenchCommand: AsyncParsableCommand {
             RunCommand.self, LeaderboardCommand.self, CompareCommand.self, GateCommand.self, ExportCommand.self, TagCommand.self,
             RejudgeCommand.self, MergeCommand.self, TasksCommand.self, ConfigCommand.self, ScoreCommand.self, TokensCommand.self, HumansCommand.self, CalibrateCommand.self,
             RewardCommand.self,
-            ServeCommand.self,
-            StudyCommand.self,
         ]
     )
 
