@@ -40,7 +40,9 @@ struct TasksDownloadCommand: AsyncParsableCommand {
     @Option(help: "The folder the pack is written into.")
     var to: String = "Tasks"
 
-    @Option(help: "A base URL replacing the public hosts (a mirror): rows at <base>/rows, GitHub's API at <base>/repos, raw files at <base>/raw.")
+    @Option(
+        help:
+            "A base URL replacing the public hosts (a mirror): rows at <base>/rows, GitHub's API at <base>/repos, raw files at <base>/raw.")
     var sourceURL: String?
 
     @Option(help: "The folder downloaded datasets are cached in.")
@@ -71,7 +73,8 @@ struct TasksDownloadCommand: AsyncParsableCommand {
         let file: DownloadedDataset
         do {
             file = try await HTTPDatasetTransport.withTransport { (transport) throws(DatasetDownloadError) in
-                let downloader = DatasetDownloader(transport: transport, cacheDirectory: cacheDirectory, sourceURL: sourceURL, retries: retries)
+                let downloader = DatasetDownloader(
+                    transport: transport, cacheDirectory: cacheDirectory, sourceURL: sourceURL, retries: retries)
                 return try await downloader.download(source, refresh: refresh) { line in printError("collabbench: \(line)") }
             }
         } catch {

@@ -42,7 +42,9 @@ struct CompositeAction {
             } else if section == "runs" {
                 if indent(line) == 4 && trimmed.hasPrefix("- name:") {
                     steps.append(Step(name: value(trimmed.replacingOccurrences(of: "- ", with: "")), environment: [], script: ""))
-                } else if indent(line) == 8 && !steps.isEmpty && lines[..<(index - 1)].last(where: { indent($0) == 6 })?.contains("env:") == true {
+                } else if indent(line) == 8 && !steps.isEmpty
+                    && lines[..<(index - 1)].last(where: { indent($0) == 6 })?.contains("env:") == true
+                {
                     let key = String(trimmed.prefix(while: { $0 != ":" }))
                     steps[steps.count - 1].environment.append((key, value(line)))
                 } else if indent(line) == 6 && trimmed == "run: |" {
@@ -85,7 +87,8 @@ struct CompositeAction {
             for (key, value) in step.environment { environment[key] = Self.expand(value, inputs: inputs, actionPath: actionPath) }
             let script = try CLI.tempDir() + "/step.sh"
             try step.script.write(toFile: script, atomically: true, encoding: .utf8)
-            let result = try await TestProcess.run("/bin/bash", ["--noprofile", "--norc", "-eo", "pipefail", script], environment: environment, directory: CLI.root)
+            let result = try await TestProcess.run(
+                "/bin/bash", ["--noprofile", "--norc", "-eo", "pipefail", script], environment: environment, directory: CLI.root)
             log += "## \(step.name) → \(result.status)\n\(result.stdoutText)\(result.stderrText)"
             if let lines = try? String(contentsOfFile: base["GITHUB_ENV"]!, encoding: .utf8) {
                 for line in lines.split(separator: "\n") {
@@ -111,7 +114,8 @@ struct GitHubActionTests {
         let db = dir + "/ci.sqlite"
         let agent = "openai/m@\(server.baseURL)"
         let baseline = try await CLI.run([
-            "run", "--pack", "math", "--agent", agent, "--db", db, "--name", "main-abc", "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress",
+            "run", "--pack", "math", "--agent", agent, "--db", db, "--name", "main-abc", "--tokenizer-dir", TokenizerFiles.directory!,
+            "--no-progress",
         ])
         #expect(baseline.status == 0, "\(baseline.stderr)")
         let tagged = try await CLI.run(["tag", "--db", db, "main-abc", "baseline"])
@@ -138,7 +142,10 @@ struct GitHubActionTests {
     @Test("the action replays the pack from the cache, gates it against the tag, posts the summary, exits 0")
     func passingGate() async throws {
         let action = try CompositeAction(path: CLI.root + "/action.yml")
-        #expect(action.steps.map(\.name) == ["Build or install collabbench", "Run the pack against the recorded cache", "Gate against the baseline"])
+        #expect(
+            action.steps.map(\.name) == [
+                "Build or install collabbench", "Run the pack against the recorded cache", "Gate against the baseline",
+            ])
         #expect(action.defaults["cache"] == "read-only" && action.defaults["baseline"] == "baseline")
         let (db, agent) = try await Self.recordedStore()
         let environment = try Self.gitHubFiles()

@@ -46,7 +46,8 @@ enum SlurmCluster {
     .enabled(if: SlurmCluster.unavailableReason == nil, "\(SlurmCluster.unavailableReason ?? "")"),
     .enabled(if: TokenizerFiles.directory != nil, "needs the cl100k_base tokenizer file (shared data or COLLABBENCH_TOKENIZER_DIR)"))
 struct SlurmArrayTests {
-    static func run(_ program: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> TestProcess.Output {
+    static func run(_ program: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> TestProcess.Output
+    {
         var environment = ProcessInfo.processInfo.environment
         environment["SLURM_CONF"] = SlurmCluster.configuration
         for (key, value) in extra { environment[key] = value }
@@ -66,11 +67,15 @@ struct SlurmArrayTests {
         // The script the docs show, submitted as they show it.
         let submitted = try await Self.run(
             SlurmCluster.program("sbatch")!,
-            ["--parsable", "--array=0-\(shards - 1)", "--output=\(dir)/slurm-%a.out", "--chdir=\(CLI.root)", "scripts/slurm/collabbench-array.sbatch", dir + "/shards"]
+            [
+                "--parsable", "--array=0-\(shards - 1)", "--output=\(dir)/slurm-%a.out", "--chdir=\(CLI.root)",
+                "scripts/slurm/collabbench-array.sbatch", dir + "/shards",
+            ]
                 + runArguments,
             environment: ["COLLABBENCH": CLI.binary!])
         #expect(submitted.status == 0, "\(submitted.stderrText)")
-        let jobID = try #require(submitted.stdoutText.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let jobID = try #require(
+            submitted.stdoutText.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         #expect(!jobID.isEmpty)
 
         // Wait for the array to leave the queue: poll squeue, bounded (the suite's limit is the backstop).

@@ -47,7 +47,8 @@ struct DownloadCommandTests {
         let server = try await LoopbackDatasetServer.start(rows: rows, failFirst: 2)
         let dir = try TestFixtures.temporaryDirectory()
         let result = try await Self.run([
-            "tasks", "download", "math", "--paper-subset", "--to", dir + "/packs", "--source-url", server.baseURL, "--cache-dir", dir + "/cache",
+            "tasks", "download", "math", "--paper-subset", "--to", dir + "/packs", "--source-url", server.baseURL, "--cache-dir",
+            dir + "/cache",
         ])
         #expect(result.status == 0, "\(result.stderrText)")
         #expect(result.stdoutText.contains("downloaded hendrycks_math: 12500 rows, sha256 "))
@@ -58,7 +59,8 @@ struct DownloadCommandTests {
 
         let localFile = try TestFixtures.temporaryFile("math.jsonl", local.joined(separator: "\n") + "\n")
         let imported = try await Self.run([
-            "tasks", "import", "math", "--from", localFile, "--split", "test", "--level", "5", "--sample", "200", "--seed", "42", "--out", dir + "/local",
+            "tasks", "import", "math", "--from", localFile, "--split", "test", "--level", "5", "--sample", "200", "--seed", "42", "--out",
+            dir + "/local",
         ])
         #expect(imported.status == 0, "\(imported.stderrText)")
         let downloadedTasks = try String(contentsOfFile: dir + "/packs/math-paper/tasks.jsonl", encoding: .utf8)
@@ -69,7 +71,8 @@ struct DownloadCommandTests {
         // Again: the cache answers, nothing is fetched.
         let before = server.requests.count
         let again = try await Self.run([
-            "tasks", "download", "math", "--paper-subset", "--force", "--to", dir + "/packs", "--source-url", server.baseURL, "--cache-dir", dir + "/cache",
+            "tasks", "download", "math", "--paper-subset", "--force", "--to", dir + "/packs", "--source-url", server.baseURL, "--cache-dir",
+            dir + "/cache",
         ])
         #expect(again.status == 0 && again.stdoutText.contains("cached hendrycks_math: 12500 rows"))
         #expect(server.requests.count == before)

@@ -103,7 +103,8 @@ extension DatasetDownloader {
         do {
             return try JSONDecoder().decode(T.self, from: Data(body))
         } catch {
-            throw DatasetDownloadError(.malformedResponse, "\(Self.host(url)) sent something other than \(what) for \(url): \(Self.snippet(body))")
+            throw DatasetDownloadError(
+                .malformedResponse, "\(Self.host(url)) sent something other than \(what) for \(url): \(Self.snippet(body))")
         }
     }
 }

@@ -9,7 +9,9 @@ struct RowsPage: Decodable {
         var truncatedCells: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case rowIndex = "row_idx", row, truncatedCells = "truncated_cells"
+            case rowIndex = "row_idx"
+            case row
+            case truncatedCells = "truncated_cells"
         }
     }
 
@@ -17,7 +19,8 @@ struct RowsPage: Decodable {
     var totalRows: Int
 
     enum CodingKeys: String, CodingKey {
-        case rows, totalRows = "num_rows_total"
+        case rows
+        case totalRows = "num_rows_total"
     }
 }
 
@@ -44,7 +47,8 @@ extension DatasetDownloader {
             if let expected = part.expectedRows, total != expected {
                 throw DatasetDownloadError(
                     .rowCountMismatch,
-                    "\(dataset) \(part.config)/\(part.split) has \(total) rows, but \(expected) are published; the dataset changed upstream")
+                    "\(dataset) \(part.config)/\(part.split) has \(total) rows, but \(expected) are published; the dataset changed upstream"
+                )
             }
             var firstRows = first.rows
             if firstRows.contains(where: { !($0.truncatedCells ?? []).isEmpty }) {
@@ -60,7 +64,8 @@ extension DatasetDownloader {
             let entries = firstRows + rest.joined()
             guard entries.count == total, entries.enumerated().allSatisfy({ $0.offset == $0.element.rowIndex }) else {
                 throw DatasetDownloadError(
-                    .rowCountMismatch, "\(dataset) \(part.config)/\(part.split): received \(entries.count) rows in pages, expected \(total)")
+                    .rowCountMismatch, "\(dataset) \(part.config)/\(part.split): received \(entries.count) rows in pages, expected \(total)"
+                )
             }
             for entry in entries {
                 lines.append(try Self.line(Self.record(entry, part: part, source: source)))
@@ -85,7 +90,8 @@ extension DatasetDownloader {
         }
         guard got.rows.count == length else {
             throw DatasetDownloadError(
-                .malformedResponse, "\(dataset) \(part.config)/\(part.split): asked for \(length) rows at \(offset), received \(got.rows.count)")
+                .malformedResponse,
+                "\(dataset) \(part.config)/\(part.split): asked for \(length) rows at \(offset), received \(got.rows.count)")
         }
         return got.rows
     }

@@ -139,14 +139,16 @@ public struct DatasetDownloader<Transport: DatasetTransport>: Sendable {
             var results = [Value?](repeating: nil, count: items.count)
             var next = 0
             for _ in 0..<min(concurrency, items.count) {
-                let index = next, item = items[index]
+                let index = next
+                let item = items[index]
                 group.addTask { (index, try await work(item)) }
                 next += 1
             }
             while let (index, value) = try await group.next() {
                 results[index] = value
                 if next < items.count {
-                    let index = next, item = items[index]
+                    let index = next
+                    let item = items[index]
                     group.addTask { (index, try await work(item)) }
                     next += 1
                 }
