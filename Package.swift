@@ -234,6 +234,8 @@ if Context.environment["COLLABBENCH_BENCHMARKS"] == "1" {
             dependencies: [
                 "CollabBenchCore", "CollabBenchModels", "CollabBenchPacks", "CollabBenchRunner", "CollabBenchScoring",
                 "CollabBenchStore", "CollabBenchTestSupport", "CollabBenchMetrics", "CollabBenchProcess",
+                // The browse benchmark: `serve`'s router (a Hummingbird router) on a loopback port.
+                "CollabBenchServer", .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Benchmarks/CollabBenchBenchmarks",
             swiftSettings: swiftSettings

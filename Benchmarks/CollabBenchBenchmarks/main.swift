@@ -149,6 +149,10 @@ func startServerProcess(latencyMs: Int) async throws -> (ChildProcess, String) {
     return (process, await process.standardOutput?.firstLine() ?? "")
 }
 
+if CommandLine.arguments.dropFirst().first == "browse" {
+    try await BrowseBenchmark.main(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 if options.serve {
     let delay = Duration.milliseconds(options.latencyMs)

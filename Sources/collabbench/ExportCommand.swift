@@ -14,7 +14,10 @@ struct ExportCommand: AsyncParsableCommand {
             md: Markdown tables. csv: RFC 4180, one record per row. latex: booktabs tables, best \
             value per column in bold. json: every number, each run's configuration and every \
             conversation's scores. html: one self-contained page with the boards, SVG charts and \
-            every transcript; model text is escaped and the page runs no script.
+            every transcript; model text is escaped and the page runs no script. With --out, html \
+            pages the transcripts: the file holds the boards and links, and the folder \
+            <name>-transcripts/ beside it one page per --page-size conversations of each run \
+            (--single-page keeps everything in one file).
             """)
 
     @Option(help: "The results database.")
@@ -29,12 +32,32 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Only this pack.")
     var pack: String?
 
+    @Option(help: "html with --out: conversations per transcript page.")
+    var pageSize: Int = HTMLPagedExporter.defaultPageSize
+
+    @Flag(help: "html with --out: one page holding every transcript (as on standard output).")
+    var singlePage = false
+
     @OptionGroup var statistics: StatisticsOptions
+
+    func validate() throws {
+        guard pageSize >= 1 else { throw ValidationError("--page-size must be at least 1") }
+    }
 
     func run() async throws {
         try await reportingErrors {
             let store = try ReportStore.open(db)
             let report = try Leaderboard.build(store: store, options: statistics.leaderboardOptions(pack: pack))
+            if format == .html, let out, !singlePage {
+                let written: HTMLPagedExporter.Written
+                do {
+                    written = try HTMLPagedExporter.write(report, store: store, indexPath: out, pageSize: pageSize)
+                } catch let error as ExportError {
+                    throw ValidationError(error.message)
+                }
+                printError("Wrote html export of \(report.boards.count) board\(report.boards.count == 1 ? "" : "s") to \(out), transcripts in \(written.pages) page\(written.pages == 1 ? "" : "s") in \(written.folder).")
+                return
+            }
             let stream = try out.map { path in
                 do { return try FileOutputStream(path: path) } catch { throw ValidationError("cannot write \(path)") }
             } ?? FileOutputStream(handle: .standardOutput)

@@ -15,6 +15,14 @@ public enum HTMLExporter {
     /// Writes `report` and the transcripts of its runs to `out`.
     /// - Throws: ``CollabBenchError`` for store failures.
     public static func write<Out: TextOutputStream>(_ report: LeaderboardReport, store: ResultStore, to out: inout Out) throws {
+        writeHead(title: "CollabBench results", to: &out)
+        writeBoards(report, to: &out)
+        try writeTranscripts(report, store: store, to: &out)
+        out.write("</body>\n</html>\n")
+    }
+
+    /// The page's head (charset, the content-security policy, the style) and its `<h1>`.
+    static func writeHead<Out: TextOutputStream>(title: String, to out: inout Out) {
         let h = HTMLText.escape
         out.write("""
             <!DOCTYPE html>
@@ -24,13 +32,18 @@ public enum HTMLExporter {
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:" />
             <meta name="viewport" content="width=device-width, initial-scale=1" />
             <meta name="generator" content="CollabBench \(h(CollabBenchVersion.current))" />
-            <title>CollabBench results</title>
+            <title>\(h(title))</title>
             <style>\(style)</style>
             </head>
             <body>
-            <h1>CollabBench results</h1>
+            <h1>\(h(title))</h1>
 
             """)
+    }
+
+    /// The note on intervals, the table of contents and the boards with their charts.
+    static func writeBoards<Out: TextOutputStream>(_ report: LeaderboardReport, to out: inout Out) {
+        let h = HTMLText.escape
         let level = Int((report.level * 100).rounded())
         out.write("<p class=\"note\">Means over tasks (each task's trials averaged) with \(level)% percentile-bootstrap intervals over tasks (\(report.resamples) resamples, seed \(h(report.seed))). Task metrics and ITR ×100; #Tok in thousands of cl100k tokens of the agent's messages.</p>\n")
         if report.boards.isEmpty { out.write("<p>No runs in this database yet.</p>\n") }
@@ -42,8 +55,6 @@ public enum HTMLExporter {
         for (i, board) in report.boards.enumerated() {
             writeBoard(board, index: i, level: level, to: &out)
         }
-        try writeTranscripts(report, store: store, to: &out)
-        out.write("</body>\n</html>\n")
     }
 
     // MARK: - Boards

@@ -1,0 +1,156 @@
+import CollabBenchCore
+import CollabBenchRunner
+import CollabBenchServer
+import CollabBenchStore
+import Foundation
+import Hummingbird
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The results browser on a big store: a run of `--conversations` conversations (default
+/// 100,000; three messages, three scores and a judge call each, written through the store's API),
+/// served by `collabbench serve`'s router on a loopback port, and the time of the conversation
+/// table (first, middle and last page, sorted by score), a transcript page and their JSON, with
+/// the process's memory while serving.
+///
+///   CollabBenchBenchmarks browse [--conversations 100000] [--repeats 5]
+enum BrowseBenchmark {
+    static func main(_ arguments: [String]) async throws {
+        var conversations = 100_000
+        var repeats = 5
+        var index = 0
+        while index < arguments.count {
+            let value = index + 1 < arguments.count ? arguments[index + 1] : ""
+            switch arguments[index] {
+            case "--conversations": conversations = Int(value) ?? conversations
+            case "--repeats": repeats = max(1, Int(value) ?? repeats)
+            default: fatalError("unknown option \(arguments[index])")
+            }
+            index += 2
+        }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("cb-browse-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let db = work + "/browse.sqlite"
+        let built = Date()
+        let midID = try makeStore(db, conversations: conversations)
+        let size = ((try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0) / 1_048_576
+        print("CollabBench browse benchmark: \(conversations) conversations (store \(size) MB, written in \(String(format: "%.1f", Date().timeIntervalSince(built))) s)")
+        let rssBefore = currentRSSMegabytes()
+
+        let router = try ServeRouter.router(storePath: db)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let boxed = RouterBox(router: router)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await HTTPServer.run(boxed.router, on: ServerBinding(host: "127.0.0.1", port: 0)) { port in
+                    continuation.yield(port)
+                    continuation.finish()
+                }
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { return }
+            let base = "http://127.0.0.1:\(port)"
+            let pageSize = 50
+            let lastOffset = ((conversations - 1) / pageSize) * pageSize
+            let middleOffset = (conversations / 2 / pageSize) * pageSize
+            let cases: [(String, String)] = [
+                ("table, first page, by score", "/runs/browse?sort=score&order=desc"),
+                ("table, middle page, by score", "/runs/browse?sort=score&order=desc&offset=\(middleOffset)"),
+                ("table, last page, by score", "/runs/browse?sort=score&order=desc&offset=\(lastOffset)"),
+                ("table, filtered (min_score=0.5), middle", "/runs/browse?sort=score&min_score=0.5&offset=\(middleOffset / 2)"),
+                ("table, first page, by id", "/runs/browse"),
+                ("table, last page, by id", "/runs/browse?offset=\(lastOffset)"),
+                ("API page, middle, by score", "/api/runs/browse/conversations?sort=score&order=desc&offset=\(middleOffset)"),
+                ("transcript page", "/conversations/\(midID)"),
+                ("API transcript", "/api/conversations/\(midID)"),
+                ("runs list", "/runs"),
+                ("leaderboards (first, uncached)", "/"),
+                ("leaderboards (cached)", "/"),
+            ]
+            print("")
+            print("| request | median ms | max ms | bytes |")
+            print("| --- | --- | --- | --- |")
+            var peakServing = rssBefore
+            for (label, path) in cases {
+                var times: [Double] = []
+                var bytes = 0
+                let runs = label.hasPrefix("leaderboards") ? 1 : repeats
+                for _ in 0..<runs {
+                    let started = Date()
+                    let (data, response) = try await URLSession.shared.data(from: URL(string: base + path)!)
+                    times.append(Date().timeIntervalSince(started) * 1000)
+                    bytes = data.count
+                    guard (response as? HTTPURLResponse)?.statusCode == 200 else { fatalError("\(path): \(String(decoding: data, as: UTF8.self))") }
+                    peakServing = max(peakServing, currentRSSMegabytes())
+                }
+                times.sort()
+                print("| \(label) | \(String(format: "%.1f", times[times.count / 2])) | \(String(format: "%.1f", times.last ?? 0)) | \(bytes) |")
+            }
+            print("")
+            print("Resident memory: \(String(format: "%.0f", rssBefore)) MB before serving, \(String(format: "%.0f", peakServing)) MB at most while serving (current), peak RSS of the process \(String(format: "%.0f", peakRSSMegabytes())) MB (includes writing the store).")
+            group.cancelAll()
+        }
+    }
+
+    /// Writes run `browse` with `conversations` conversations; returns the id of the middle one.
+    static func makeStore(_ path: String, conversations: Int) throws -> Int64 {
+        let store = try ResultStore(path: path)
+        let settings = ConversationSettings(
+            maxExchanges: 6, agentSampling: Sampling(temperature: 0.6, topP: 0.9, maxTokens: 1024), agentSystemPrompt: nil)
+        let config = RunConfiguration(
+            name: "browse", agent: try ModelSpec(parsing: "openai/agent"), agentPreset: "base", userSimulator: try ModelSpec(parsing: "openai/user"),
+            judge: try ModelSpec(parsing: "openai/judge"), conversation: settings, judgeSampling: Sampling(temperature: 0, maxTokens: 400),
+            judgeMaxAttempts: 1, judgeStructuredOutput: true, seed: 1, limit: nil, concurrency: 1, metric: MetricSettings(),
+            promptHashes: [:], packName: "browse", packVersion: "1", packHash: "browse")
+        try store.createRun(
+            RunRecord(
+                id: "browse", name: "browse", createdAt: "2026-01-01T00:00:00Z", status: .completed, packName: "browse", packVersion: "1",
+                packKind: .math, packHash: "browse", agent: "openai/agent", agentPreset: "base", userSimulator: "openai/user", judge: "openai/judge",
+                seed: 1, taskCount: conversations, configJSON: try config.json(), collabbenchVersion: "bench"),
+            prompts: [])
+        var generator = SplitMix(seed: 7)
+        var middle: Int64 = 0
+        let answer = String(repeating: "Here is a worked answer with some detail. ", count: 20)
+        for i in 0..<conversations {
+            let score = Double(generator.next() % 1000) / 1000
+            let user = Turn(role: .user, text: "What is \(i) + 1? Please explain.", call: CallRecord(model: "openai/user", rawReply: "{}", thought: "curious"))
+            let agent = Turn(role: .assistant, text: answer + "\\boxed{\(i + 1)}", call: CallRecord(model: "openai/agent", rawReply: answer, latencySeconds: 0.4, costUSD: 0.0002))
+            let closing = Turn(role: .user, text: "thanks [[TERMINATE CHAT]]", call: CallRecord(model: "openai/user", rawReply: "{}"))
+            let verdict = JudgeVerdict(
+                criterion: "interactivity", status: .scored, rawScore: nil, score: 0.5,
+                calls: [CallRecord(model: "openai/judge", rawReply: #"{"thought":"fine","score":2}"#)], promptHash: "j")
+            let id = try store.save(ConversationResult(
+                runID: "browse", taskID: "b\(i)", trial: 0, seed: i, transcript: Transcript(turns: [user, agent, closing], endReason: .userTerminated),
+                turnTokens: [8, 220, 4],
+                scores: [
+                    ScoreEntry(metric: "accuracy", value: score, status: .scored, method: "bench"),
+                    ScoreEntry(metric: "tok_k", value: 0.22, status: .scored, method: "cl100k_base"),
+                    ScoreEntry(metric: "itr", value: 0.5, status: .scored, method: "judge"),
+                ],
+                verdicts: [verdict], startedAt: "t0", finishedAt: "t1"))
+            if i == conversations / 2 { middle = id }
+        }
+        return middle
+    }
+
+    /// A small seeded generator (scores differ, and the same on every run).
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
+
+/// The router handed to the server task once configured (never touched again by this task).
+private struct RouterBox: @unchecked Sendable {
+    let router: Router<BasicRequestContext>
+}
