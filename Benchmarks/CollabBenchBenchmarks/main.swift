@@ -153,6 +153,10 @@ if CommandLine.arguments.dropFirst().first == "browse" {
     try await BrowseBenchmark.main(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "store-scale" {
+    try await StoreScaleBenchmark.main(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 if options.serve {
     let delay = Duration.milliseconds(options.latencyMs)
