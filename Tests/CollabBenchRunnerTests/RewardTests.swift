@@ -91,14 +91,14 @@ struct RewardTests {
         // and the answer, joined with a space.
         let asking = result.rewards[0]
         let n0 = try await Self.tokens("What are its perimeter and its shape? " + Self.agentReply)
-        #expect(n0 == 18)
-        // R_ext: 72 is the reference answer → accuracy 1. R_int: −min(5e-4 · 18, 1) + 0.75 = −0.009 + 0.75.
-        let expected0 = 1.0 - min(5e-4 * 18, 1) + 0.75  // = 1.741
+        #expect(n0 == 16)  // tiktoken's cl100k_base gives 16 too
+        // R_ext: 72 is the reference answer → accuracy 1. R_int: −min(5e-4 · 16, 1) + 0.75 = −0.008 + 0.75.
+        let expected0 = 1.0 - min(5e-4 * 16, 1) + 0.75  // = 1.742
         #expect(asking.samples.count == 3)
         for sample in asking.samples {
             #expect(sample.metricName == "accuracy")
             #expect(sample.metric == 1)
-            #expect(sample.tokens == 18)
+            #expect(sample.tokens == 16)
             #expect(sample.itr == 0.75)
             #expect(sample.itrStatus == "scored")
             #expect(sample.endedBy == "user_terminated")
@@ -106,7 +106,7 @@ struct RewardTests {
             #expect(sample.failed == false)
             #expect(abs((sample.reward ?? .nan) - expected0) < 1e-12)
         }
-        #expect(abs((asking.mr ?? .nan) - 1.741) < 1e-12)
+        #expect(abs((asking.mr ?? .nan) - 1.742) < 1e-12)
         #expect(asking.std == 0)
         #expect(asking.used == 3)
         // The three samples have three different seeds.
@@ -115,7 +115,7 @@ struct RewardTests {
         // Candidate 1 answers 50 and ends the chat itself: no continuation, accuracy 0.
         let ending = result.rewards[1]
         let n1 = try await Self.tokens("The area is \\boxed{50}. [[TERMINATE CHAT]]")
-        #expect(n1 == 15)
+        #expect(n1 == 15)  // tiktoken: 15
         let expected1 = 0.0 - min(5e-4 * 15, 1) + 0.75  // = 0.7425
         for sample in ending.samples {
             #expect(sample.metric == 0)
@@ -134,8 +134,8 @@ struct RewardTests {
         plan.weights = ["accuracy": 1, "interactivity": 0.5, "token_amount": -0.5]
         let (results, _) = try await Self.rewards(Self.items, plan: plan)
         try await server.stop()
-        // 1·1 + 0.5·0.75 − 0.5·(18 / 1000) = 1 + 0.375 − 0.009 = 1.366
-        #expect(abs((results[0].rewards[0].mr ?? .nan) - 1.366) < 1e-12)
+        // 1·1 + 0.5·0.75 − 0.5·(16 / 1000) = 1 + 0.375 − 0.008 = 1.367
+        #expect(abs((results[0].rewards[0].mr ?? .nan) - 1.367) < 1e-12)
         // 1·0 + 0.5·0.75 − 0.5·(15 / 1000) = 0.375 − 0.0075 = 0.3675
         #expect(abs((results[0].rewards[1].mr ?? .nan) - 0.3675) < 1e-12)
     }
@@ -150,11 +150,11 @@ struct RewardTests {
             #expect(sample.itrStatus == "unscored")
             #expect(sample.missing == ["itr"])
             #expect(sample.failed == false)
-            // The components that exist: 1 − 0.009.
-            #expect(abs((sample.reward ?? .nan) - 0.991) < 1e-12)
+            // The components that exist: 1 − 0.008.
+            #expect(abs((sample.reward ?? .nan) - 0.992) < 1e-12)
         }
         #expect(asking.used == 3)
-        #expect(abs((asking.mr ?? .nan) - 0.991) < 1e-12)
+        #expect(abs((asking.mr ?? .nan) - 0.992) < 1e-12)
     }
 
     @Test func failingModelCallFailsTheSampleNotTheBatch() async throws {
@@ -165,7 +165,7 @@ struct RewardTests {
         let (results, _) = try await Self.rewards(items, plan: Self.plan(server: server, store: Self.tempStore()))
         try await server.stop()
         #expect(results.map(\.id) == ["q1", "q2"])
-        #expect(abs((results[0].rewards[0].mr ?? .nan) - 1.741) < 1e-12)
+        #expect(abs((results[0].rewards[0].mr ?? .nan) - 1.742) < 1e-12)
         let failed = results[1].rewards[0]
         #expect(failed.mr == nil)
         #expect(failed.std == nil)
