@@ -111,6 +111,12 @@ public struct LeaderboardRow: Sendable, Codable, Hashable {
     public var costUSD: Double? = nil
     /// Calls of the row's conversations whose cost is unknown.
     public var unpricedCalls: Int = 0
+    /// What the simulator gate did to the row's conversations; nil (absent from the JSON) when it
+    /// recorded nothing.
+    public var simulatorGate: GateCounts? = nil
+    /// Mean elicitation rate (points: share of the simulated users' known facts the agent asked
+    /// for) over conversations that have one; nil (absent from the JSON) when none has.
+    public var elicitation: Double? = nil
     /// Mean known cost per conversation in US dollars.
     public var costPerConversationUSD: Double? { costUSD.map { conversations > 0 ? $0 / Double(conversations) : 0 } }
 }
@@ -163,11 +169,13 @@ public enum Leaderboard {
         var profiles: [String: EvaluationProfile] = [:]
         var runProfiles: [String: String] = [:]
         for run in try store.runs() where options.pack == nil || run.packName == options.pack {
-            let conversations = try store.conversationScores(runID: run.id)
+            // Conversations the simulator gate excluded (every attempt broke the protocol) leave the scores.
+            let gate = try store.gateRecords(runID: run.id)
+            let conversations = try store.conversationScores(runID: run.id).filter { gate[$0.key]?.outcome != GateCounts.excluded }
             guard !conversations.isEmpty else { continue }
             let profile = EvaluationProfile(run: run, taskIDs: conversations.map(\.taskID))
             let data = RunData(run: run, agent: AgentIdentity(run: run), conversations: conversations, quality: try store.qualityCounts(runID: run.id),
-                cost: try store.runCost(runID: run.id))
+                cost: try store.runCost(runID: run.id), gate: gate)
             profiles[profile.id] = profile
             runProfiles[run.id] = profile.id
             groups[run.packName, default: [:]][profile.id, default: []].append(data)
@@ -201,6 +209,7 @@ public enum Leaderboard {
         var conversations: [ConversationScores]
         var quality: RunQualityCounts
         var cost: RunCost
+        var gate: [String: GateRecord] = [:]
     }
 
     static func boardRows(_ runs: [RunData], profile: EvaluationProfile, options: LeaderboardOptions) -> [LeaderboardRow] {
@@ -251,6 +260,8 @@ public enum Leaderboard {
             passAtK: profile.packKind.metric.isBinary ? passAtK(completed, metric: metric) : [])
             .withJudgeAndSimulatorFigures(completed, tally: tally)
             .withCost(runs.map(\.cost))
+            .withSimulatorGate(runs.flatMap(\.gate.values))
+            .withElicitation(completed)
     }
 
     static func passAtK(_ conversations: [ConversationScores], metric: String) -> [PassAtKEstimate] {

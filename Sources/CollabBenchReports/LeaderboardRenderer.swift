@@ -14,6 +14,9 @@ public enum LeaderboardRenderer {
                 out += "  not ranked with the board above: \(TerminalText.sanitize(difference))\n"
             }
             out += table(header: header(board), rows: board.rows.map { cells($0, board: board) })
+            for row in board.rows {
+                if let gate = row.simulatorGate { out += "  simulator gate, \(TerminalText.sanitize(row.agent)): \(gate.summary)\n" }
+            }
             out += "\n"
         }
         out += "Intervals: \(Int((report.level * 100).rounded()))% percentile bootstrap over tasks, \(report.resamples) resamples, seed \(report.seed).\n"
@@ -41,6 +44,7 @@ public enum LeaderboardRenderer {
         if board.rows.contains(where: { $0.judgedSymbolicAgreement != nil }) { header += ["judged=symbolic"] }
         if let k = passK(board) { header += ["pass@\(k)", "pass^\(k)"] }
         if board.rows.contains(where: { $0.costUSD != nil }) { header += ["$ / conv"] }
+        if board.rows.contains(where: { $0.elicitation != nil }) { header += ["elicit"] }
         return header
     }
 
@@ -63,6 +67,7 @@ public enum LeaderboardRenderer {
             // "+?" marks a sum that leaves out calls of unknown cost.
             cells += [(r.costPerConversationUSD.map { String(format: "%.4f", $0) } ?? "—") + (r.costUSD != nil && r.unpricedCalls > 0 ? " +?" : "")]
         }
+        if board.rows.contains(where: { $0.elicitation != nil }) { cells += [format(r.elicitation, digits: 1)] }
         return cells
     }
 

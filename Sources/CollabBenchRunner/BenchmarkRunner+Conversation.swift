@@ -19,8 +19,8 @@ extension BenchmarkRunner {
     /// Runs one conversation (the first half of ``runOne(task:runID:trial:)``).
     func converse(task: BenchmarkTask, trial: Int) async throws -> (seed: Int, transcript: Transcript, startedAt: String) {
         let startedAt = Self.timestamp(Date())
-        let seed = StableHash.derivedSeed(configuration.seed, task.id, String(trial))
-        let transcript = try await engine.run(task: task, kind: pack.manifest.kind, seed: seed)
+        let (seed, transcript) = try await gatedConversation(
+            task: task, trial: trial, baseSeed: StableHash.derivedSeed(configuration.seed, task.id, String(trial)))
         return (seed, transcript, startedAt)
     }
 
@@ -72,11 +72,13 @@ extension BenchmarkRunner {
             verdicts += itrVerdicts
             scores += SimulatorFidelity.entries(
                 transcript: transcript, kind: kind, reference: task.reference.text, leakThreshold: judging.leakThreshold)
+            scores += elicitationScores(task: task, trial: trial, transcript: transcript)
         }
         let result = ConversationResult(
             runID: runID, taskID: task.id, trial: trial, seed: seed, transcript: transcript,
             turnTokens: scorer.turnTokens(transcript), scores: scores, verdicts: verdicts,
             startedAt: startedAt, finishedAt: Self.timestamp(Date()))
+        try await recordPersonaAndGate(task: task, runID: runID, trial: trial, transcript: transcript)
         try await store.commit(result)
         return (task.id, transcript, scores)
     }

@@ -58,6 +58,10 @@ public struct BenchmarkRunner: Sendable {
     public var budgetUSD: Double?
     /// Collects the judges' calls into provider batches (`run --batch judges`); nil calls directly.
     var batching: (any CallBatching)?
+    /// The people the simulated users play (`run --personas`); nil: the task's hidden intent only.
+    public var personas: PersonaPopulation?
+    /// Checks of the simulated user's protocol (`run --simulator-gate`).
+    public var simulatorGate = SimulatorGate()
 
     /// Creates a runner.
     public init(

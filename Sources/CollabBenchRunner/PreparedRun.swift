@@ -35,6 +35,8 @@ public struct PreparedRun: Sendable {
     public let judgeSettings: JudgeSettings
     /// The configuration stored with the run (its identity decides resuming).
     public let configuration: RunConfiguration
+    /// The people the simulated users play (`run --personas`), if any.
+    public var personas: PersonaPopulation? = nil
 
     /// The pack's kind.
     public var kind: TaskKind { pack.manifest.kind }

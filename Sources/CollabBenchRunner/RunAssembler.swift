@@ -47,6 +47,7 @@ public struct RunAssembler: Sendable {
     /// - Throws: ``CollabBenchError`` naming the setting, file or model at fault.
     public func prepare() throws -> PreparedRun {
         try plan.validate()
+        try plan.validatePersonasAndGate()
         let subprocess: SubprocessAgent?
         let agentSpec: ModelSpec
         switch plan.agent {
@@ -89,7 +90,7 @@ public struct RunAssembler: Sendable {
                 temperature: plan.agentTemperature ?? kind.paperAgentTemperature, topP: plan.agentTopP, maxTokens: plan.agentMaxTokens),
             agentSystemPrompt: systemPrompt, structuredOutput: plan.structuredOutput)
         let judgeSettings = JudgeSettings(plan: plan)
-        let configuration = RunConfiguration(
+        var configuration = RunConfiguration(
             name: plan.name, agent: agentSpec,
             agentPreset: plan.agentSystemPromptFile.map { "custom:" + (($0 as NSString).lastPathComponent) } ?? plan.agentPreset.rawValue,
             userSimulator: userSpec, judge: judgeSpec, conversation: settings, judgeSampling: judgeSettings.sampling,
@@ -98,10 +99,14 @@ public struct RunAssembler: Sendable {
             judgeRepeats: plan.judgeRepeats, additionalJudges: Array(judgeSpecs.dropFirst()), seed: plan.seed, limit: plan.limit,
             concurrency: plan.concurrency, trials: plan.trials, shard: plan.shard, metric: pack.manifest.metric,
             promptHashes: prompts.hashes, packName: pack.manifest.name, packVersion: pack.manifest.version, packHash: pack.contentHash)
+        let personas = try plan.loadPersonas(environment: environment, workingDirectory: workingDirectory)
+        configuration.personas = personas?.source
+        configuration.simulatorReruns = plan.simulatorGate == .rerun ? plan.simulatorReruns : nil
         return PreparedRun(
             plan: plan, environment: environment, workingDirectory: workingDirectory, pack: pack, prompts: prompts, encoding: encoding,
             agentSpec: agentSpec, userSpec: userSpec, judgeSpec: judgeSpec, additionalJudges: Array(judgeSpecs.dropFirst()),
-            subprocess: subprocess, prices: prices, settings: settings, judgeSettings: judgeSettings, configuration: configuration)
+            subprocess: subprocess, prices: prices, settings: settings, judgeSettings: judgeSettings, configuration: configuration,
+            personas: personas)
     }
 
     /// The text of a system-prompt file.

@@ -54,6 +54,12 @@ public struct RunConfiguration: Sendable, Codable, Hashable {
     public var packHash: String
     /// CollabBench version.
     public var collabbenchVersion: String
+    /// The population the simulated users are drawn from (`run --personas`); nil (and absent
+    /// from the JSON, so older configurations keep their hash) when the run has none.
+    public var personas: PersonaSource? = nil
+    /// Under `--simulator-gate rerun`, the re-runs allowed per conversation; nil (absent from the
+    /// JSON) otherwise: flagging changes no score, re-running and excluding do.
+    public var simulatorReruns: Int? = nil
 
     /// Creates a configuration.
     public init(

@@ -135,6 +135,15 @@ public struct RunPlan: Sendable, Hashable {
     /// Which calls go through the providers' batch APIs (half price, answered later). Not part
     /// of the run's identity: scores are those of direct calls.
     public var batch: BatchMode = .off
+    /// The simulated users' personas: `simulatorarena-writers`, `simulatorarena-students` (each
+    /// optionally `:<folder>`) or a persona file (nil: none). Part of the run's identity.
+    public var personas: String?
+    /// A YAML file of synthetic traits sampled per conversation (needs ``personas``).
+    public var personaTraitsFile: String?
+    /// What happens to a conversation whose simulated user broke the protocol.
+    public var simulatorGate: SimulatorGateMode = .flag
+    /// Under ``SimulatorGateMode/rerun``, new simulator seeds tried at most per conversation.
+    public var simulatorReruns = 2
 
     /// A plan with every default.
     /// - Parameters:

@@ -80,6 +80,8 @@ public final class RunSession: Sendable {
         runner.meter = meter
         runner.budgetUSD = plan.budgetUSD
         runner.batching = batching
+        runner.personas = prepared.personas
+        runner.simulatorGate = SimulatorGate(mode: plan.simulatorGate, reruns: plan.simulatorReruns, leakThreshold: judging.leakThreshold)
         return runner
     }
 

@@ -37,6 +37,7 @@ enum CLIError {
         "tokenizerDirectory": "--tokenizer-dir", "requestTimeoutSeconds": "--request-timeout", "agentTimeoutSeconds": "--agent-timeout",
         "agentEnvironmentPass": "--agent-env-pass", "requestsPerMinute": "--rpm", "tokensPerMinute": "--tpm", "pricingFile": "--pricing",
         "budgetUSD": "--budget", "agentSystemPromptFile": "--agent-system-prompt", "agentCommand": "--agent-cmd", "judges": "--judge",
+        "personaTraitsFile": "--persona-traits",
     ]
 
     /// The flag for a plan setting: `agentTopP` → `--agent-top-p`.

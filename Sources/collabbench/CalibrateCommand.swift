@@ -8,8 +8,8 @@ import Foundation
 struct CalibrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Hold the judge against real users' own ratings.",
-        subcommands: [CalibrateJudgeCommand.self])
+        abstract: "Hold the judge and the simulated user against real users.",
+        subcommands: [CalibrateJudgeCommand.self, CalibrateSimulatorCommand.self])
 }
 
 /// `collabbench calibrate judge`: the interactivity judge on every human conversation, against
@@ -73,6 +73,84 @@ struct CalibrateJudgeCommand: AsyncParsableCommand {
             plan.seed = seed
             plan.structuredOutput = structuredOutput
             plan.limit = limit
+            plan.promptsDirectory = prompts
+            plan.pricingFile = pricing
+            let outcome = try await plan.run()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(outcome.calibration), as: UTF8.self))
+            } else {
+                for line in outcome.calibration.renderedText().split(separator: "\n") { print(TerminalText.sanitize(String(line))) }
+                print("Cost: \(RunCommand.costLine(outcome.meter))")
+            }
+        }
+    }
+}
+
+/// `collabbench calibrate simulator`: the simulated user on every human conversation's hidden
+/// intent, beside the real user.
+struct CalibrateSimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulator",
+        abstract: "Simulate every human conversation's user and report real vs simulated side by side (with KS tests).",
+        discussion: """
+            Needs human runs in the store (collabbench humans import). For each reference set and assistant the \
+            simulated conversations and the statistics are stored as a new run (the simulator's fidelity profile).
+            """)
+
+    @Option(help: "The results database holding the human runs.")
+    var db: String = "Results/collabbench.sqlite"
+
+    @Option(help: "The simulated user (provider/model[@base_url]).")
+    var user: String
+
+    @Option(help: "An assistant the simulated users talk to; repeat for several (Spearman over assistants). Default: the --user model.")
+    var agent: [String] = []
+
+    @Option(help: "The judge rating real and simulated conversations. Default: the --user model.")
+    var judge: String?
+
+    @Option(parsing: .unconditional, help: "Exchanges at most per simulated conversation.")
+    var maxExchanges: Int = 10
+
+    @Option(parsing: .unconditional, help: "Judge calls at most per judgement when its reply cannot be read.")
+    var judgeAttempts: Int = 3
+
+    @Option(parsing: .unconditional, help: "Seed of every call and of the bootstrap intervals.")
+    var seed: Int = 0
+
+    @Option(parsing: .unconditional, help: "Only the first N conversations of each reference set.")
+    var limit: Int?
+
+    @Option(help: "Folder of prompt templates overriding the bundled ones.")
+    var prompts: String?
+
+    @Option(help: "A pricing file on top of the built-in prices (see 'run --pricing').")
+    var pricing: String?
+
+    @Flag(inversion: .prefixedNo, help: "Ask the simulated user and the judge for JSON through response_format.")
+    var structuredOutput = true
+
+    @Flag(help: "Print the statistics as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        guard maxExchanges >= 1 else { throw ValidationError("--max-exchanges must be at least 1") }
+        guard judgeAttempts >= 1 else { throw ValidationError("--judge-attempts must be at least 1") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            var plan = SimulatorCalibrationPlan(store: db, user: user)
+            plan.agents = agent
+            plan.judge = judge
+            plan.maxExchanges = maxExchanges
+            plan.judgeAttempts = judgeAttempts
+            plan.seed = seed
+            plan.limit = limit
+            plan.structuredOutput = structuredOutput
             plan.promptsDirectory = prompts
             plan.pricingFile = pricing
             let outcome = try await plan.run()

@@ -26,6 +26,9 @@ struct LeaderboardCommand: AsyncParsableCommand {
     @Flag(help: "Print the rows as JSON instead of tables.")
     var json = false
 
+    @Option(help: "Also break each row down by a persona trait of its simulated users (e.g. document_type, understanding, expertise, or persona), marking the worst group; with --json, prints the breakdown instead of the rows.")
+    var by: String?
+
     @OptionGroup var statistics: StatisticsOptions
 
     func run() async throws {
@@ -38,6 +41,11 @@ struct LeaderboardCommand: AsyncParsableCommand {
                     let known = packs.isEmpty ? "it holds no runs yet" : "its packs: \(packs.sorted().map(TerminalText.sanitize).joined(separator: ", "))"
                     throw CollabBenchError(.invalidArgument, "no run of pack '\(TerminalText.sanitize(pack))' in \(db) (\(known))")
                 }
+            }
+            if let by {
+                let breakdown = try LeaderboardBreakdown.build(store: store, report: report, trait: by)
+                print(json ? try breakdown.json() : LeaderboardRenderer.text(report) + "\n" + breakdown.text, terminator: "")
+                return
             }
             print(json ? try LeaderboardRenderer.json(report.rows) : LeaderboardRenderer.text(report), terminator: "")
         }

@@ -151,6 +151,18 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Send calls through the providers' batch APIs (OpenAI Batch API, Anthropic Message Batches; half price, answered within 24 h): off, or judges (the judge, accuracy-judge and extractor calls of finished conversations). 'all' is not built yet. (default: off)")
     var batch: BatchMode?
 
+    @Option(help: "Give each simulated user one real person's profile, sampled with the run's seed: simulatorarena-writers, simulatorarena-students (each optionally :<folder>; default folder ../shared/data/simulatorarena or $COLLABBENCH_SIMULATORARENA), or a JSON file of personas.")
+    var personas: String?
+
+    @Option(help: "A YAML file of synthetic traits sampled per conversation on top of --personas, e.g. 'expertise: [novice, expert]'.")
+    var personaTraits: String?
+
+    @Option(help: "What to do with a conversation whose simulated user broke the protocol (leaked the reference, answered its own request, stopped before any answer, too many malformed replies): off, flag (keep and mark) or rerun (new seed, then exclude). (default: flag)")
+    var simulatorGate: SimulatorGateMode?
+
+    @Option(help: "Under --simulator-gate rerun, new seeds tried at most per conversation. (default: 2)")
+    var simulatorReruns: Int?
+
     @Flag(help: "Print what the run would do (conversations, model calls and tokens at most, and about what it would cost) and call nothing.")
     var dryRun = false
 
@@ -212,6 +224,10 @@ struct RunOptions: ParsableArguments {
         set(pricing, \.pricingFile)
         set(budget, \.budgetUSD)
         set(batch, \.batch)
+        set(personas, \.personas)
+        set(personaTraits, \.personaTraitsFile)
+        set(simulatorGate, \.simulatorGate)
+        set(simulatorReruns, \.simulatorReruns)
     }
 }
 
@@ -229,3 +245,4 @@ extension ExtractorChoice: ExpressibleByArgument {}
 extension ITRScale: ExpressibleByArgument {}
 extension CacheMode: ExpressibleByArgument {}
 extension BatchMode: ExpressibleByArgument {}
+extension SimulatorGateMode: ExpressibleByArgument {}
