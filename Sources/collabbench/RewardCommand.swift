@@ -10,7 +10,7 @@ import Foundation
 /// listed in ``subcommands``.
 struct RewardCommand: AsyncParsableCommand {
     /// The subcommands of `reward`; the first is the default. Add further ones here.
-    static let subcommands: [any ParsableCommand.Type] = [RewardComputeCommand.self]
+    static let subcommands: [any ParsableCommand.Type] = [RewardComputeCommand.self, RewardServeCommand.self]
 
     static let configuration = CommandConfiguration(
         commandName: "reward",

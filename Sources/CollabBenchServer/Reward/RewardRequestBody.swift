@@ -29,10 +29,11 @@ struct RewardResponseBody<Result: Encodable & Sendable>: Encodable {
 
 extension DecodingError {
     /// The error in a sentence naming the field involved (never the offending value, which may be
-    /// long or private): `items[2].history[0].role: expected a string`.
-    func described(under prefix: String) -> String {
+    /// long or private): `items[2].history[0].role: expected a string`. The path is the whole
+    /// coding path from the body's root.
+    func described() -> String {
         func path(_ context: Context) -> String {
-            var text = prefix
+            var text = ""
             for key in context.codingPath {
                 if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
             }
@@ -48,7 +49,7 @@ extension DecodingError {
         case .dataCorrupted(let context):
             return "\(path(context)): \(context.debugDescription)"
         @unknown default:
-            return "\(prefix): \(localizedDescription)"
+            return "\(localizedDescription)"
         }
     }
 

@@ -57,8 +57,10 @@ public struct RewardService<Scorer: RewardScoring>: Sendable {
         let envelope: RewardRequestBody<Scorer.Item>
         do {
             envelope = try JSONDecoder().decode(RewardRequestBody<Scorer.Item>.self, from: body)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            return .failure(ReplyError(reply: .error(400, "malformed body: not JSON")))
         } catch let error as DecodingError {
-            return .failure(ReplyError(reply: .error(400, "malformed body: " + error.described(under: ""))))
+            return .failure(ReplyError(reply: .error(400, "malformed body: " + error.described())))
         } catch {
             return .failure(ReplyError(reply: .error(400, "malformed body: not JSON")))
         }
@@ -68,7 +70,7 @@ public struct RewardService<Scorer: RewardScoring>: Sendable {
             switch slot.value {
             case .success(let item): items.append(item)
             case .failure(let error):
-                return .failure(ReplyError(reply: .error(400, "malformed item: " + error.described(under: "items[\(index)]"), index: index)))
+                return .failure(ReplyError(reply: .error(400, "malformed item: " + error.described(), index: index)))
             }
         }
         return .success(items)
