@@ -23,6 +23,7 @@ public enum ServeRouter {
         BrowsePages.register(service, on: router)
         // Study routes (issue 13, the study): register them here, e.g.
         //     StudyRoutes.register(storePath: storePath, on: router)
+        StudyRoutes.register(storePath: storePath, on: router)
         return router
     }
 }

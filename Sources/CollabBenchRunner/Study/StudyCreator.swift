@@ -66,6 +66,10 @@ public struct StudyPlan: Sendable {
         }
         var stored = settings
         stored.pack = URL(fileURLWithPath: prepared.pack.directory).standardizedFileURL.path
+        // Specs as written without credentials: the study server reads keys from its own environment.
+        stored.agent = prepared.agentSpec.description
+        stored.judges = ([prepared.judgeSpec] + prepared.additionalJudges).map(\.description)
+        if settings.judges.isEmpty { stored.judges = [] }
         let configuration = StudyLayout.configuration(prepared.configuration, name: name)
         let time = BenchmarkRunner.timestamp(now)
         let runID = BenchmarkRunner.newRunID(at: now).replacingOccurrences(of: "run-", with: "study-")
