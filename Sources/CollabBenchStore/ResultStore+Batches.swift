@@ -75,11 +75,13 @@ extension ResultStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        batch.id, batch.provider, batch.model, batch.state, batch.requestCount, batch.detail, batch.createdAt, batch.finishedAt,
+                        batch.id, batch.provider, batch.model, batch.state, batch.requestCount, batch.detail, batch.createdAt,
+                        batch.finishedAt,
                     ])
                 for request in requests {
                     try db.cachedStatement(
-                        sql: "INSERT OR REPLACE INTO batch_requests (batch_id, custom_id, request_key, state, detail) VALUES (?, ?, ?, ?, ?)"
+                        sql:
+                            "INSERT OR REPLACE INTO batch_requests (batch_id, custom_id, request_key, state, detail) VALUES (?, ?, ?, ?, ?)"
                     ).execute(arguments: [batch.id, request.customID, request.requestKey, request.state, request.detail])
                 }
             }
@@ -109,7 +111,9 @@ extension ResultStore {
     /// The newest line still worth waiting for that carries the call with response-cache key
     /// `requestKey` for `model`: pending or answered, in a batch that is in progress or completed.
     /// - Returns: The batch and the line, or nil when no such call was submitted.
-    public func reattachableBatchRequest(requestKey: String, model: String) async throws -> (batch: StoredBatch, request: StoredBatchRequest)? {
+    public func reattachableBatchRequest(requestKey: String, model: String) async throws -> (
+        batch: StoredBatch, request: StoredBatchRequest
+    )? {
         try await readAsync { db in
             try Row.fetchOne(
                 db,
@@ -121,10 +125,12 @@ extension ResultStore {
                     """,
                 arguments: [requestKey, model]
             ).map { row in
-                (Self.storedBatch(row),
-                 StoredBatchRequest(
-                    batchID: row["id"], customID: row["custom_id"], requestKey: row["request_key"], state: row["request_state"],
-                    detail: row["request_detail"]))
+                (
+                    Self.storedBatch(row),
+                    StoredBatchRequest(
+                        batchID: row["id"], customID: row["custom_id"], requestKey: row["request_key"], state: row["request_state"],
+                        detail: row["request_detail"])
+                )
             }
         }
     }
@@ -140,7 +146,9 @@ extension ResultStore {
     public func batchRequests(batchID: String) throws -> [StoredBatchRequest] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM batch_requests WHERE batch_id = ? ORDER BY custom_id", arguments: [batchID]).map {
-                StoredBatchRequest(batchID: $0["batch_id"], customID: $0["custom_id"], requestKey: $0["request_key"], state: $0["state"], detail: $0["detail"])
+                StoredBatchRequest(
+                    batchID: $0["batch_id"], customID: $0["custom_id"], requestKey: $0["request_key"], state: $0["state"],
+                    detail: $0["detail"])
             }
         }
     }
@@ -191,8 +199,10 @@ extension ResultStore {
                 arguments: [runID]
             ).map { row in
                 StoredJudgeCall(
-                    conversation: "\(row["task_id"] as String)#\(row["trial"] as Int)", criterion: row["criterion"], attempt: row["attempt"],
-                    model: row["model"], rawReply: row["raw_reply"], readable: row["readable"], seed: row["seed"], requestHash: row["request_hash"],
+                    conversation: "\(row["task_id"] as String)#\(row["trial"] as Int)", criterion: row["criterion"],
+                    attempt: row["attempt"],
+                    model: row["model"], rawReply: row["raw_reply"], readable: row["readable"], seed: row["seed"],
+                    requestHash: row["request_hash"],
                     promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"], costUSD: row["cost_usd"])
             }
         }

@@ -8,28 +8,29 @@ extension StoreSchema {
     /// run that is killed re-attaches to its batches instead of submitting the calls again.
     static func registerBatches(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v12-batches") { db in
-            try db.execute(sql: """
-                CREATE TABLE batches (
-                    id TEXT PRIMARY KEY,
-                    provider TEXT NOT NULL,
-                    model TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    request_count INTEGER NOT NULL,
-                    detail TEXT,
-                    created_at TEXT NOT NULL,
-                    finished_at TEXT
-                );
-                CREATE TABLE batch_requests (
-                    batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
-                    custom_id TEXT NOT NULL,
-                    request_key TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    detail TEXT,
-                    PRIMARY KEY (batch_id, custom_id)
-                );
-                CREATE INDEX batch_requests_by_key ON batch_requests(request_key);
-                UPDATE meta SET value = CAST(MAX(CAST(value AS INTEGER), 12) AS TEXT) WHERE key = 'schema_version';
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE batches (
+                        id TEXT PRIMARY KEY,
+                        provider TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        request_count INTEGER NOT NULL,
+                        detail TEXT,
+                        created_at TEXT NOT NULL,
+                        finished_at TEXT
+                    );
+                    CREATE TABLE batch_requests (
+                        batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+                        custom_id TEXT NOT NULL,
+                        request_key TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        detail TEXT,
+                        PRIMARY KEY (batch_id, custom_id)
+                    );
+                    CREATE INDEX batch_requests_by_key ON batch_requests(request_key);
+                    UPDATE meta SET value = CAST(MAX(CAST(value AS INTEGER), 12) AS TEXT) WHERE key = 'schema_version';
+                    """)
         }
     }
 }

@@ -122,7 +122,10 @@ public final class LoopbackBatchServer: Sendable {
     ) async -> ScriptedResponse {
         let path = request.path.split(separator: "?").first.map(String.init) ?? request.path
         let parts = path.split(separator: "/").map(String.init)
-        let route = request.method + " " + parts.enumerated().map { $0.offset >= 2 && !["content", "results", "batches"].contains($0.element) ? "*" : $0.element }.joined(separator: "/")
+        let route =
+            request.method + " "
+            + parts.enumerated().map { $0.offset >= 2 && !["content", "results", "batches"].contains($0.element) ? "*" : $0.element }
+            .joined(separator: "/")
         let id = parts.count > 2 ? parts[2] : ""
         let messageBatchID = parts.count > 3 ? parts[3] : ""
         switch route {
@@ -146,7 +149,12 @@ public final class LoopbackBatchServer: Sendable {
                     let bodyData = try? JSONSerialization.data(withJSONObject: body)
                 else { return .error(400, message: "bad batch line") }
                 let url = object["url"] as? String ?? ""
-                lines.append((customID, RecordedRequest(method: "POST", path: url, headers: request.headers, body: String(decoding: bodyData, as: UTF8.self))))
+                lines.append(
+                    (
+                        customID,
+                        RecordedRequest(
+                            method: "POST", path: url, headers: request.headers, body: String(decoding: bodyData, as: UTF8.self))
+                    ))
             }
             let id = create(provider: "openai", lines: lines)
             return Self.json(openAIBatch(id))
@@ -164,16 +172,25 @@ public final class LoopbackBatchServer: Sendable {
                 guard let customID = item["custom_id"] as? String, let params = item["params"],
                     let data = try? JSONSerialization.data(withJSONObject: params)
                 else { return .anthropicError(400, message: "bad request line") }
-                lines.append((customID, RecordedRequest(method: "POST", path: "/v1/messages", headers: request.headers, body: String(decoding: data, as: UTF8.self))))
+                lines.append(
+                    (
+                        customID,
+                        RecordedRequest(
+                            method: "POST", path: "/v1/messages", headers: request.headers, body: String(decoding: data, as: UTF8.self))
+                    ))
             }
             let id = create(provider: "anthropic", lines: lines)
             return Self.json(anthropicBatch(id))
         case "GET v1/messages/batches/*":
             await end(messageBatchID, batchFate: batchFate, lineFate: lineFate, replies: replies)
-            guard state.withLock({ $0.batches[messageBatchID] != nil }) else { return .anthropicError(404, type: "not_found_error", message: "no batch \(messageBatchID)") }
+            guard state.withLock({ $0.batches[messageBatchID] != nil }) else {
+                return .anthropicError(404, type: "not_found_error", message: "no batch \(messageBatchID)")
+            }
             return Self.json(anthropicBatch(messageBatchID))
         case "GET v1/messages/batches/*/results":
-            guard let results = state.withLock({ $0.batches[messageBatchID]?.results }) else { return .anthropicError(404, message: "no results for \(messageBatchID)") }
+            guard let results = state.withLock({ $0.batches[messageBatchID]?.results }) else {
+                return .anthropicError(404, message: "no results for \(messageBatchID)")
+            }
             return ScriptedResponse(body: results, headers: [("Content-Type", "application/binary")])
         default:
             state.withLock { $0.direct.append(request) }
@@ -228,7 +245,8 @@ public final class LoopbackBatchServer: Sendable {
                     (status, body) = (reply.status, reply.body)
                 case .error(let code, let message):
                     status = code
-                    body = batch.provider == "openai"
+                    body =
+                        batch.provider == "openai"
                         ? ScriptedResponse.error(code, message: message).body : ScriptedResponse.anthropicError(code, message: message).body
                 }
                 let parsed = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) ?? body

@@ -12,7 +12,9 @@ import Testing
 /// `run --batch judges` killed with SIGKILL while its batch is pending: the same command
 /// re-attaches to the stored batch (the server sees no second batch) and completes, with the
 /// leaderboard of an uninterrupted batched run.
-@Suite(.serialized, .timeLimit(.minutes(5)), .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
+@Suite(
+    .serialized, .timeLimit(.minutes(5)),
+    .enabled(if: CLI.available && TokenizerFiles.directory != nil, "needs the binary and tokenizer files"))
 struct BatchKillResumeTests {
     /// User, agent and interactivity judge; the judge's score depends on the conversation.
     static func replies(_ request: RecordedRequest) -> ScriptedResponse {
@@ -20,7 +22,10 @@ struct BatchKillResumeTests {
         if first.contains("You are evaluating how well") { return .chat(#"{"thought":"ok","score":\#(first.utf8.count % 3 + 1)}"#) }
         if first.contains("You are playing a person") {
             let done = (request.messages.last?.content ?? "").contains("Assistant:")
-            return .chat(done ? #"{"thought":"","message":"ok [[TERMINATE CHAT]]"}"# : #"{"thought":"","message":"help with \#(first.utf8.count % 97)"}"#)
+            return .chat(
+                done
+                    ? #"{"thought":"","message":"ok [[TERMINATE CHAT]]"}"#
+                    : #"{"thought":"","message":"help with \#(first.utf8.count % 97)"}"#)
         }
         return .chat("Answer: \\boxed{15}")
     }
@@ -30,8 +35,10 @@ struct BatchKillResumeTests {
     }
 
     func arguments(_ server: LoopbackBatchServer, db: String) -> [String] {
-        ["run", "--pack", "math", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--concurrency", "2", "--name", "batched",
-         "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress", "--batch", "judges"]
+        [
+            "run", "--pack", "math", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--concurrency", "2", "--name", "batched",
+            "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress", "--batch", "judges",
+        ]
     }
 
     /// `leaderboard --json` with run ids replaced by a placeholder.
@@ -47,7 +54,8 @@ struct BatchKillResumeTests {
         defer { Task { try? await server.stop() } }
         let dir = try CLI.tempDir()
         let killed = dir + "/killed.sqlite"
-        let process = try ChildProcess.start(.init(executable: CLI.binary!, arguments: arguments(server, db: killed), workingDirectory: CLI.root))
+        let process = try ChildProcess.start(
+            .init(executable: CLI.binary!, arguments: arguments(server, db: killed), workingDirectory: CLI.root))
         // No deadline of its own: the suite's time limit ends a run that never gets there, and a
         // run that exits early ends the wait. The batch is stored before it is polled; once the
         // server has been polled, the run is waiting for it.
@@ -72,7 +80,9 @@ struct BatchKillResumeTests {
         server.release()
         let resumed = try await CLI.run(arguments(server, db: killed))
         #expect(resumed.status == 0 && resumed.stdout.contains("Continuing run batched"), "\(resumed.stdout) \(resumed.stderr)")
-        #expect(resumed.stdout.contains("Batches: 0 submitted, 1 re-attached; 6 calls answered by a batch, 0 made directly."), "\(resumed.stdout)")
+        #expect(
+            resumed.stdout.contains("Batches: 0 submitted, 1 re-attached; 6 calls answered by a batch, 0 made directly."),
+            "\(resumed.stdout)")
         #expect(server.batchesCreated == 1)
         #expect(!server.directRequests.contains(where: Self.isJudgeCall))
         let after = try ResultStore(path: killed, mode: .readOnly)
@@ -84,8 +94,21 @@ struct BatchKillResumeTests {
         let whole = dir + "/whole.sqlite"
         let first = try await CLI.run(arguments(server, db: whole))
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("Batches: 1 submitted, 0 re-attached; 6 calls answered by a batch, 0 made directly."), "\(first.stdout)")
+        #expect(
+            first.stdout.contains("Batches: 1 submitted, 0 re-attached; 6 calls answered by a batch, 0 made directly."), "\(first.stdout)")
         #expect(server.batchesCreated == 2)
         #expect(try await board(killed) == board(whole))
+    }
+
+    /// `--batch all` is not built: refused with one line before anything runs.
+    @Test func batchAllIsRefusedWithOneLine() async throws {
+        let dir = try CLI.tempDir()
+        let out = try await CLI.run([
+            "run", "--pack", "math", "--agent", "openai/m@http://127.0.0.1:9/v1", "--db", dir + "/x.sqlite", "--batch", "all",
+        ])
+        #expect(out.status == 64, "\(out.stderr)")
+        let lines = out.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("collabbench: error: ") && lines[0].contains("--batch"), "\(out.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.sqlite"))
     }
 }

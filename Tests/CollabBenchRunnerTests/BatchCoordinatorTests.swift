@@ -15,7 +15,8 @@ struct BatchCoordinatorTests {
 
     static func coordinator(_ store: ResultStore, factory: ModelClientFactory, clock: ManualClock) -> BatchCoordinator<ManualClock> {
         BatchCoordinator(
-            store: store, settings: BatchSettings(polling: BatchPollSchedule(first: .seconds(1), factor: 2, longest: .seconds(3))), clock: clock,
+            store: store, settings: BatchSettings(polling: BatchPollSchedule(first: .seconds(1), factor: 2, longest: .seconds(3))),
+            clock: clock,
             clients: { factory.batchClient(for: $0) })
     }
 

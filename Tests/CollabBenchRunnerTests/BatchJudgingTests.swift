@@ -81,7 +81,11 @@ struct BatchJudgingTests {
 
     /// A judge call without its cost (what must not change with batching).
     static func withoutCost(_ calls: [StoredJudgeCall]) -> [StoredJudgeCall] {
-        calls.map { var call = $0; call.costUSD = nil; return call }
+        calls.map {
+            var call = $0
+            call.costUSD = nil
+            return call
+        }
     }
 
     /// A batched run and a direct run of the same plan: equal scores and judge calls, and each
@@ -176,7 +180,8 @@ struct BatchJudgingTests {
 
     /// A batch the provider gave up on: all its calls are made directly.
     @Test func failedBatchFallsBackToDirectCalls() async throws {
-        let server = try await LoopbackBatchServer.start(batchFate: { $0 == 0 ? .fail("validation failed") : .complete }, replies: Self.replies)
+        let server = try await LoopbackBatchServer.start(
+            batchFate: { $0 == 0 ? .fail("validation failed") : .complete }, replies: Self.replies)
         let db = Self.tempPath("failed")
         let summary = try await run(server, batch: .judges, db: db)
         try await server.stop()
@@ -187,6 +192,7 @@ struct BatchJudgingTests {
         let stored = try store.batches()
         #expect(stored.map(\.state) == ["failed", "completed"])
         #expect(stored.first?.detail == "validation failed")
-        #expect(try store.judgeCalls(runID: summary.runID).map(\.costUSD).sorted { ($0 ?? 0) < ($1 ?? 0) } == [10, 10, 10, 10, 20, 20, 20, 20])
+        #expect(
+            try store.judgeCalls(runID: summary.runID).map(\.costUSD).sorted { ($0 ?? 0) < ($1 ?? 0) } == [10, 10, 10, 10, 20, 20, 20, 20])
     }
 }

@@ -26,10 +26,13 @@ struct AnthropicBatchClient: BatchClient {
     }
 
     func submit(_ lines: [BatchRequestLine]) async throws -> BatchJob {
-        let body = CreateBody(requests: lines.map { .init(custom_id: $0.customID, params: AnthropicWire.body(for: $0.request, model: spec.model)) })
+        let body = CreateBody(
+            requests: lines.map { .init(custom_id: $0.customID, params: AnthropicWire.body(for: $0.request, model: spec.model)) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        return try job(from: try await http.send(.POST, apiBase + "/messages/batches", body: try encoder.encode(body), contentType: "application/json"))
+        return try job(
+            from: try await http.send(.POST, apiBase + "/messages/batches", body: try encoder.encode(body), contentType: "application/json")
+        )
     }
 
     func status(of batchID: String) async throws -> BatchJob {
@@ -49,7 +52,8 @@ struct AnthropicBatchClient: BatchClient {
 
     /// A message batch object as a job: `ended` is completed (its lines say how each ended).
     func job(from data: Data) throws -> BatchJob {
-        guard let object = BatchHTTP.object(data), let id = object["id"] as? String, let status = object["processing_status"] as? String else {
+        guard let object = BatchHTTP.object(data), let id = object["id"] as? String, let status = object["processing_status"] as? String
+        else {
             let start = String(decoding: data.prefix(200), as: UTF8.self)
             throw CollabBenchError(.modelMalformedReply, "\(http.where_) sent something that is not a message batch: \(start)")
         }

@@ -68,6 +68,8 @@ struct BatchHTTP: Sendable {
 
     /// The non-empty lines of a JSONL body.
     static func lines(_ data: Data) -> [Data] {
-        data.split(separator: UInt8(ascii: "\n")).map { Data($0) }.filter { !$0.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") } }
+        data.split(separator: UInt8(ascii: "\n")).map { Data($0) }.filter {
+            !$0.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }
+        }
     }
 }

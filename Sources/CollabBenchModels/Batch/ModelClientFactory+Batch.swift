@@ -18,7 +18,8 @@ extension ModelClientFactory {
             let http = BatchHTTP(
                 http: http, retry: retry, timeout: timeout, apiKey: key, headers: AnthropicChatModel.headers(apiKey: key), where_: where_,
                 errorMessage: { AnthropicWire.errorMessage(from: $0).message })
-            return AnthropicBatchClient(spec: spec, http: http, apiBase: AnthropicChatModel.apiBase(spec.baseURL ?? AnthropicChatModel.defaultBaseURL))
+            return AnthropicBatchClient(
+                spec: spec, http: http, apiBase: AnthropicChatModel.apiBase(spec.baseURL ?? AnthropicChatModel.defaultBaseURL))
         default:
             let http = BatchHTTP(
                 http: http, retry: retry, timeout: timeout, apiKey: key, headers: key.map { [("Authorization", "Bearer \($0)")] } ?? [],

@@ -43,7 +43,8 @@ struct OpenAIBatchClient: BatchClient {
             throw CollabBenchError(.modelMalformedReply, "\(http.where_) answered the file upload without a file id")
         }
         let create = try JSONSerialization.data(
-            withJSONObject: ["input_file_id": fileID, "endpoint": Self.endpoint, "completion_window": Self.completionWindow], options: [.sortedKeys])
+            withJSONObject: ["input_file_id": fileID, "endpoint": Self.endpoint, "completion_window": Self.completionWindow],
+            options: [.sortedKeys])
         return try job(from: try await http.send(.POST, base + "/batches", body: create, contentType: "application/json"))
     }
 
@@ -79,7 +80,8 @@ struct OpenAIBatchClient: BatchClient {
         }
         let files = ["output_file_id", "error_file_id"].compactMap { object[$0] as? String }.filter { !$0.isEmpty }
         let errors = ((object["errors"] as? [String: Any])?["data"] as? [[String: Any]])?.compactMap { $0["message"] as? String }
-        return BatchJob(id: id, state: state, resultLocations: files, detail: errors.flatMap { $0.isEmpty ? nil : $0.joined(separator: "; ") })
+        return BatchJob(
+            id: id, state: state, resultLocations: files, detail: errors.flatMap { $0.isEmpty ? nil : $0.joined(separator: "; ") })
     }
 
     /// One line of an output or error file.

@@ -64,7 +64,9 @@ public actor BatchCoordinator<C: Clock>: CallBatching where C.Duration == Durati
     ///   - settings: Batch size, queue age and polling.
     ///   - clock: Paces the polls and ages the queue.
     ///   - clients: The batch API of a model (``ModelClientFactory/batchClient(for:)``).
-    public init(store: ResultStore, settings: BatchSettings = .init(), clock: C, clients: @escaping @Sendable (ModelSpec) -> any BatchClient) {
+    public init(
+        store: ResultStore, settings: BatchSettings = .init(), clock: C, clients: @escaping @Sendable (ModelSpec) -> any BatchClient
+    ) {
         self.store = store
         self.settings = settings
         self.clock = clock
@@ -78,6 +80,10 @@ public actor BatchCoordinator<C: Clock>: CallBatching where C.Duration == Durati
 
     /// Waits for the reply to `request` (response-cache key `key`) from a batch: the stored line of
     /// an earlier invocation that carries it, else a new batch.
+    /// - Returns: The batch's reply, or ``BatchedCallOutcome/direct(_:)`` (with the reason) when
+    ///   the call is to be made directly.
+    /// - Throws: `CancellationError` when the calling task is cancelled; a store error when the
+    ///   stored batches cannot be read.
     public func call(_ request: ChatRequest, key: String, spec: ModelSpec) async throws -> BatchedCallOutcome {
         if let reason = unbatchable[spec] {
             stats.direct += 1
@@ -237,9 +243,12 @@ public actor BatchCoordinator<C: Clock>: CallBatching where C.Duration == Durati
         do {
             job = try await client.submit(lines)
             let record = StoredBatch(
-                id: job.id, provider: client.provider.rawValue, model: spec.description, state: job.state.rawValue, requestCount: lines.count,
+                id: job.id, provider: client.provider.rawValue, model: spec.description, state: job.state.rawValue,
+                requestCount: lines.count,
                 createdAt: StableHash.timestamp(Date()))
-            try await store.recordBatch(record, requests: lines.map { StoredBatchRequest(batchID: job.id, customID: $0.customID, requestKey: keys[$0.customID] ?? "") })
+            try await store.recordBatch(
+                record,
+                requests: lines.map { StoredBatchRequest(batchID: job.id, customID: $0.customID, requestKey: keys[$0.customID] ?? "") })
         } catch {
             let waiters = submitting.removeValue(forKey: token) ?? [:]
             if error is CancellationError {
@@ -278,7 +287,9 @@ public actor BatchCoordinator<C: Clock>: CallBatching where C.Duration == Durati
             if !job.resultLocations.isEmpty { results = try await client.results(of: job) }
         } catch {
             guard !(error is CancellationError) else {
-                for id in (attached.removeValue(forKey: batchID)?.lines.values.joined()).map(Array.init) ?? [] { resume(id, throwing: error) }
+                for id in (attached.removeValue(forKey: batchID)?.lines.values.joined()).map(Array.init) ?? [] {
+                    resume(id, throwing: error)
+                }
                 return
             }
             let reason = "batch \(batchID) could not be read: \(Self.describe(error))"
