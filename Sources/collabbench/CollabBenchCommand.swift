@@ -12,8 +12,9 @@ struct CollabBenchCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, LeaderboardCommand.self, CompareCommand.self, GateCommand.self, ExportCommand.self, TagCommand.self,
             RejudgeCommand.self, MergeCommand.self, TasksCommand.self, ConfigCommand.self, ScoreCommand.self, TokensCommand.self, HumansCommand.self, CalibrateCommand.self,
-            ServeCommand.self,
             RewardCommand.self,
+            ServeCommand.self,
+            StudyCommand.self,
         ]
     )
 
