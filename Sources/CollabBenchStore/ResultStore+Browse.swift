@@ -30,7 +30,7 @@ extension ResultStore {
         try await readAsync { db in
             guard let kind = try String.fetchOne(db, sql: "SELECT pack_kind FROM runs WHERE id = ?", arguments: [request.runID]) else { return nil }
             let metric = Self.metricName(packKind: kind)
-            let query = Self.pageQuery(request, metric: metric)
+            let query = Self.pageQuery(request, metric: metric, joins: try Self.summaryJoins(db))
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(query.from)", arguments: query.arguments) ?? 0
             let sql = "\(Self.summaryColumns) \(query.from) ORDER BY \(Self.order(request)) LIMIT ? OFFSET ?"
             var arguments = query.arguments
@@ -50,7 +50,7 @@ extension ResultStore {
             else { return nil }
             let runID: String = head["run_id"]
             let metric = Self.metricName(packKind: head["pack_kind"])
-            let sql = "\(Self.summaryColumns) FROM conversations c \(Self.summaryJoins) WHERE c.id = ?"
+            let sql = "\(Self.summaryColumns) FROM conversations c \(try Self.summaryJoins(db)) WHERE c.id = ?"
             guard let row = try Row.fetchOne(db, sql: sql, arguments: [metric, id]) else { return nil }
             let scores = try Row.fetchAll(
                 db, sql: "SELECT metric, value, status, method, detail FROM scores WHERE conversation_id = ? ORDER BY metric", arguments: [id]
@@ -112,20 +112,27 @@ extension ResultStore {
         (TaskKind(rawValue: packKind) ?? .math).metric.name
     }
 
+    /// The columns of a conversation row (``summary(_:runID:)`` reads them).
     private static let summaryColumns = """
         SELECT c.id, c.task_id, c.trial, c.status, c.end_reason, c.exchanges, c.failure, c.cost_usd, c.unpriced_calls,
             c.started_at, c.finished_at, s.value AS score, s.status AS score_status, p.persona_id, g.outcome AS gate, g.reasons AS gate_reasons
         """
 
-    /// Joins of the task metric (first argument: its name), the persona and the gate verdict.
-    private static let summaryJoins = """
-        LEFT JOIN scores s ON s.conversation_id = c.id AND s.metric = ?
-        LEFT JOIN conversation_personas p ON p.run_id = c.run_id AND p.task_id = c.task_id AND p.trial = c.trial
-        LEFT JOIN conversation_gate g ON g.run_id = c.run_id AND g.task_id = c.task_id AND g.trial = c.trial
-        """
+    /// Joins of the task metric (first argument: its name), the persona the simulated user played
+    /// and the simulator gate's verdict. The persona and gate tables come with schema v11
+    /// (`run --personas`, `run --simulator-gate`); a store without them reads as having neither.
+    private static func summaryJoins(_ db: Database) throws -> String {
+        let personas = try db.tableExists("conversation_personas")
+            ? "LEFT JOIN conversation_personas p ON p.run_id = c.run_id AND p.task_id = c.task_id AND p.trial = c.trial"
+            : "LEFT JOIN (SELECT NULL AS persona_id) p ON 0"
+        let gate = try db.tableExists("conversation_gate")
+            ? "LEFT JOIN conversation_gate g ON g.run_id = c.run_id AND g.task_id = c.task_id AND g.trial = c.trial"
+            : "LEFT JOIN (SELECT NULL AS outcome, NULL AS reasons) g ON 0"
+        return "LEFT JOIN scores s ON s.conversation_id = c.id AND s.metric = ?\n\(personas)\n\(gate)"
+    }
 
     /// The `FROM … WHERE …` of a page and its arguments.
-    private static func pageQuery(_ request: ConversationPageRequest, metric: String) -> (from: String, arguments: StatementArguments) {
+    private static func pageQuery(_ request: ConversationPageRequest, metric: String, joins: String) -> (from: String, arguments: StatementArguments) {
         var conditions = ["c.run_id = ?"]
         var arguments: StatementArguments = [metric, request.runID]
         let f = request.filter
@@ -159,7 +166,7 @@ extension ResultStore {
         case false?: conditions.append("g.outcome IS NULL")
         case nil: break
         }
-        return ("FROM conversations c \(summaryJoins) WHERE \(conditions.joined(separator: " AND "))", arguments)
+        return ("FROM conversations c \(joins) WHERE \(conditions.joined(separator: " AND "))", arguments)
     }
 
     /// The `ORDER BY` of a page; ties broken by id so pages never overlap.
