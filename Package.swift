@@ -234,8 +234,11 @@ if Context.environment["COLLABBENCH_BENCHMARKS"] == "1" {
             dependencies: [
                 "CollabBenchCore", "CollabBenchModels", "CollabBenchPacks", "CollabBenchRunner", "CollabBenchScoring",
                 "CollabBenchStore", "CollabBenchTestSupport", "CollabBenchMetrics", "CollabBenchProcess",
+                // The reward benchmark: the service over real sockets.
+                "CollabBenchServer", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 // The browse benchmark: `serve`'s router (a Hummingbird router) on a loopback port.
-                "CollabBenchServer", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Benchmarks/CollabBenchBenchmarks",
             swiftSettings: swiftSettings

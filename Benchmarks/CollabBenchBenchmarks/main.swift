@@ -56,6 +56,8 @@ struct Options {
 /// Replies that never terminate, so every conversation makes 6 + 6 + 1 = 13 calls.
 func scriptedReply(_ request: RecordedRequest, delay: Duration) -> ScriptedResponse {
     let first = request.messages.first?.content ?? ""
+    // The unit-scale interactivity judge (the reward benchmark's) answers a score in [0, 1].
+    if first.contains("You are evaluating how well"), first.contains("as a number between 0 and 1") { return .chat(#"{"thought":"fine","score":0.5}"#, delay: delay) }
     if first.contains("You are evaluating how well") { return .chat(#"{"thought":"fine","score":2}"#, delay: delay) }
     if first.contains("You are playing a person") { return .chat(#"{"thought":"keep going","message":"tell me more about it"}"#, delay: delay) }
     // The CollabLLM reference loop (Benchmarks/Peer): its simulated user must answer JSON with
@@ -171,6 +173,12 @@ _ = try await TokenizerLocator().load(.cl100kBase)
 let (serverProcess, baseURL) = try await startServerProcess(latencyMs: options.latencyMs)
 defer { serverProcess.signal(SIGTERM) }
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("cb-bench-\(UUID().uuidString)").path
+if CommandLine.arguments.dropFirst().first == "reward" {  // RewardBenchmark.swift
+    try await RewardBenchmark.run(Array(CommandLine.arguments.dropFirst(2)), baseURL: baseURL, work: work)
+    try? FileManager.default.removeItem(atPath: work)
+    serverProcess.signal(SIGTERM)
+    exit(0)
+}
 let pricing = try benchPricingFile(in: work)
 print("CollabBench runner benchmark — loopback server at \(options.latencyMs) ms per call, 13 calls per conversation, tokenizer cl100k_base")
 print("")
