@@ -150,4 +150,13 @@ extension ResultStore {
             try String.fetchAll(db, sql: "SELECT result_json FROM reward_items WHERE call_id = ? ORDER BY position", arguments: [id])
         }
     }
+
+    /// The recorded transcripts (JSON) of one candidate's samples, in sample order.
+    public func rewardTranscripts(callID id: String, position: Int, candidate: Int) throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT transcript_json FROM reward_samples WHERE call_id = ? AND position = ? AND candidate = ? ORDER BY sample",
+                arguments: [id, position, candidate])
+        }
+    }
 }
