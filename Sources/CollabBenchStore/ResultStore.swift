@@ -195,7 +195,11 @@ public final class ResultStore: Sendable {
         try read { db in
             var byID: [Int64: ConversationScores] = [:]
             var order: [Int64] = []
-            for row in try Row.fetchAll(db, sql: "SELECT id, task_id, trial, status, end_reason FROM conversations WHERE run_id = ? ORDER BY id", arguments: [runID]) {
+            // Cursors, not fetchAll: the rows are read one at a time, so only the results are held
+            // (on a 100k-conversation store, fetchAll's rows were over a third of the leaderboard's peak memory).
+            let conversations = try Row.fetchCursor(
+                db, sql: "SELECT id, task_id, trial, status, end_reason FROM conversations WHERE run_id = ? ORDER BY id", arguments: [runID])
+            while let row = try conversations.next() {
                 let id: Int64 = row["id"]
                 order.append(id)
                 byID[id] = ConversationScores(
@@ -206,7 +210,8 @@ public final class ResultStore: Sendable {
                 SELECT s.conversation_id, s.metric, s.value, s.status, s.method, s.detail FROM scores s
                 JOIN conversations c ON c.id = s.conversation_id WHERE c.run_id = ?
                 """
-            for row in try Row.fetchAll(db, sql: sql, arguments: [runID]) {
+            let scores = try Row.fetchCursor(db, sql: sql, arguments: [runID])
+            while let row = try scores.next() {
                 let id: Int64 = row["conversation_id"]
                 let entry = ScoreEntry(
                     metric: row["metric"], value: row["value"], status: ScoreStatus(rawValue: row["status"]) ?? .failed,
