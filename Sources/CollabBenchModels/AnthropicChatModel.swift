@@ -23,8 +23,13 @@ import Synchronization
 ///   instruction appended to its system prompt asking for one JSON object following the schema
 ///   (``AnthropicWire/structuredOutputInstruction``); the reply is then read like any other.
 ///
+/// - prompt caching (`promptCache`): the system prompt and (after earlier turns) the last message
+///   carry `cache_control: {"type": "ephemeral"}` breakpoints (``AnthropicWire/body(for:model:sendTopP:promptCache:)``).
+///
 /// The reply is the concatenation of the `text` content blocks; usage comes from
-/// `usage.input_tokens`/`output_tokens`; the finish reason is the API's `stop_reason`
+/// `usage.input_tokens`/`output_tokens`, with `cache_read_input_tokens` and
+/// `cache_creation_input_tokens` added to the prompt tokens (Anthropic's `input_tokens` leaves
+/// them out) and recorded as the cached and cache-written shares; the finish reason is the API's `stop_reason`
 /// (`end_turn`, `max_tokens`, …). Retries 429, 529 (overloaded), other 5xx, connection failures,
 /// timeouts and malformed replies like ``OpenAIChatModel`` (same ``RetryPolicy``, honouring
 /// `Retry-After`); 401/403 is an authentication error; any other 4xx fails at once with the
@@ -41,6 +46,8 @@ public final class AnthropicChatModel: ChatModel {
     private let rate: RequestRateLimiter?
     /// False once the model refused `temperature` and `top_p` together.
     private let sendTopP = Mutex(true)
+    /// Mark the stable prefix with `cache_control` breakpoints.
+    private let promptCache: Bool
 
     /// The API's base URL, as the Anthropic SDKs take it (`ANTHROPIC_BASE_URL`): without `/v1`.
     public static let defaultBaseURL = "https://api.anthropic.com"
@@ -66,11 +73,13 @@ public final class AnthropicChatModel: ChatModel {
     ///   - requestTimeoutSeconds: Deadline of one HTTP attempt.
     ///   - maxInFlight: Calls in flight at most through this client.
     ///   - rate: The endpoint's rate budget, if any.
+    ///   - promptCache: Mark the system prompt and the last message as cache breakpoints.
     public init(
         spec: ModelSpec, http: HTTPClient, apiKey: String?, retry: RetryPolicy = .init(),
-        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64, rate: RequestRateLimiter? = nil
+        requestTimeoutSeconds: Double = 600, maxInFlight: Int = 64, rate: RequestRateLimiter? = nil, promptCache: Bool = false
     ) {
         self.rate = rate
+        self.promptCache = promptCache
         self.spec = spec
         self.http = http
         self.apiKey = apiKey
@@ -123,7 +132,7 @@ public final class AnthropicChatModel: ChatModel {
         let topP = sendTopP.withLock { $0 }
         let body: Data
         do {
-            body = try AnthropicWire.encode(request, model: spec.model, sendTopP: topP)
+            body = try AnthropicWire.encode(request, model: spec.model, sendTopP: topP, promptCache: promptCache)
         } catch {
             return .fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)"))
         }
@@ -138,6 +147,7 @@ public final class AnthropicChatModel: ChatModel {
         case .failure(let failure): return failure.outcome()
         }
         let status = reply.status
+        if let rate { await OpenAIChatModel.learn(from: reply, status: status, rate: rate) }
         guard status == 200 else {
             let (message, _) = AnthropicWire.errorMessage(from: reply.body)
             let text = "\(where_) answered HTTP \(status): \(message)"

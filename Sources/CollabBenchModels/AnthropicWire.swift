@@ -23,6 +23,53 @@ enum AnthropicWire {
         var temperature: Double?
         var top_p: Double?
         var stream = false
+        /// Mark the stable prefix with `cache_control` breakpoints (``AnthropicWire/body(for:model:sendTopP:promptCache:)``).
+        /// Not a field of the API: it changes how `system` and the last message are written.
+        var promptCache = false
+
+        private enum CodingKeys: String, CodingKey { case model, max_tokens, system, messages, temperature, top_p, stream }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(model, forKey: .model)
+            try container.encode(max_tokens, forKey: .max_tokens)
+            if promptCache {
+                if let system { try container.encode([CachedBlock(text: system, cached: true)], forKey: .system) }
+                // The last message is a breakpoint only after earlier turns: a one-message request
+                // (a simulated user's re-rendered prompt, a judge's) is not resent as a prefix.
+                try container.encode(
+                    messages.enumerated().map { index, message in
+                        CachedMessage(
+                            role: message.role,
+                            content: [CachedBlock(text: message.content, cached: messages.count > 1 && index == messages.count - 1)])
+                    }, forKey: .messages)
+            } else {
+                try container.encodeIfPresent(system, forKey: .system)
+                try container.encode(messages, forKey: .messages)
+            }
+            try container.encodeIfPresent(temperature, forKey: .temperature)
+            try container.encodeIfPresent(top_p, forKey: .top_p)
+            try container.encode(stream, forKey: .stream)
+        }
+    }
+
+    /// A `text` content block, with an ephemeral (5-minute) `cache_control` breakpoint when `cached`.
+    struct CachedBlock: Encodable {
+        struct CacheControl: Encodable { var type = "ephemeral" }
+        var type = "text"
+        var text: String
+        var cache_control: CacheControl?
+
+        init(text: String, cached: Bool) {
+            self.text = text
+            self.cache_control = cached ? CacheControl() : nil
+        }
+    }
+
+    /// A message whose content is written as blocks (so a block can carry `cache_control`).
+    struct CachedMessage: Encodable {
+        var role: String
+        var content: [CachedBlock]
     }
 
     struct ResponseBody: Decodable {
@@ -31,8 +78,22 @@ enum AnthropicWire {
             var text: String?
         }
         struct Usage: Decodable {
+            /// Input tokens after the last cache breakpoint: the cached ones are NOT included.
             var input_tokens: Int?
             var output_tokens: Int?
+            var cache_read_input_tokens: Int?
+            var cache_creation_input_tokens: Int?
+
+            /// The usage as CollabBench records it (nil without `input_tokens`): every prompt
+            /// token, so `input_tokens` plus the tokens read from and written to the cache.
+            var tokenUsage: TokenUsage? {
+                input_tokens.map {
+                    TokenUsage(
+                        promptTokens: $0 + (cache_read_input_tokens ?? 0) + (cache_creation_input_tokens ?? 0),
+                        completionTokens: output_tokens ?? 0, cachedPromptTokens: cache_read_input_tokens,
+                        cacheWritePromptTokens: cache_creation_input_tokens)
+                }
+            }
         }
         var type: String?
         var model: String?
@@ -60,8 +121,20 @@ enum AnthropicWire {
     /// structured-output instruction is appended to it when the request has a ``ResponseFormat``,
     /// and consecutive messages of the same role are merged so user and assistant alternate.
     /// `seed` is not sent: the API has none.
-    /// - Parameter sendTopP: false once the model has refused `temperature` and `top_p` together.
-    static func body(for request: ChatRequest, model: String, sendTopP: Bool = true) -> RequestBody {
+    ///
+    /// With `promptCache`, the stable prefix gets `cache_control: {"type": "ephemeral"}`
+    /// breakpoints (Anthropic's prompt caching): one on the system prompt (the same for every
+    /// call of a role, across conversations) and, when the request has earlier turns, one on the
+    /// last message, so the whole conversation so far is cached and the next call of the same
+    /// conversation, which resends it with the new turns appended, reads it from the cache. A
+    /// request of one message (the simulated user's prompt, re-rendered on every call, or a
+    /// judge's) gets only the system breakpoint: writing it would cost 1.25× for no later read. (Anthropic caches only prefixes of at
+    /// least its per-model minimum, 1024 tokens for Sonnet and Opus; shorter ones are sent
+    /// uncached at no extra cost.)
+    /// - Parameters:
+    ///   - sendTopP: false once the model has refused `temperature` and `top_p` together.
+    ///   - promptCache: Mark the stable prefix with cache breakpoints.
+    static func body(for request: ChatRequest, model: String, sendTopP: Bool = true, promptCache: Bool = false) -> RequestBody {
         var systemParts: [String] = []
         var messages: [Message] = []
         for message in request.messages {
@@ -84,14 +157,15 @@ enum AnthropicWire {
         return RequestBody(
             model: model, max_tokens: sampling.maxTokens ?? defaultMaxTokens,
             system: systemParts.isEmpty ? nil : systemParts.joined(separator: "\n\n"), messages: messages,
-            temperature: sampling.temperature, top_p: sendTopP || sampling.temperature == nil ? sampling.topP : nil)
+            temperature: sampling.temperature, top_p: sendTopP || sampling.temperature == nil ? sampling.topP : nil,
+            promptCache: promptCache)
     }
 
-    /// Encodes the request body.
-    static func encode(_ request: ChatRequest, model: String, sendTopP: Bool = true) throws -> Data {
+    /// Encodes the request body (see ``body(for:model:sendTopP:promptCache:)``).
+    static func encode(_ request: ChatRequest, model: String, sendTopP: Bool = true, promptCache: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        return try encoder.encode(body(for: request, model: model, sendTopP: sendTopP))
+        return try encoder.encode(body(for: request, model: model, sendTopP: sendTopP, promptCache: promptCache))
     }
 
     /// The reply text (the `text` blocks joined), stop reason, usage and model of a reply body,
@@ -101,9 +175,7 @@ enum AnthropicWire {
             decoded.type == nil || decoded.type == "message"
         else { return nil }
         let text = blocks.filter { $0.type == "text" }.compactMap(\.text).joined()
-        let usage = decoded.usage.flatMap { u in
-            u.input_tokens.map { TokenUsage(promptTokens: $0, completionTokens: u.output_tokens ?? 0) }
-        }
+        let usage = decoded.usage?.tokenUsage
         return ChatCompletion(text: text, finishReason: decoded.stop_reason, usage: usage, servedModel: decoded.model)
     }
 

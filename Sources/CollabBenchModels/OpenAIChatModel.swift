@@ -135,6 +135,7 @@ public final class OpenAIChatModel: ChatModel {
         }
         let data = reply.body
         let status = reply.status
+        if let rate { await Self.learn(from: reply, status: status, rate: rate) }
         guard status == 200 else {
             let (message, code) = OpenAIWire.errorMessage(from: data)
             let text = "\(where_) answered HTTP \(status): \(message)"
@@ -162,11 +163,16 @@ public final class OpenAIChatModel: ChatModel {
             return .outcome(.retryable(
                 CollabBenchError(.modelMalformedReply, "\(where_) sent a reply that is not a chat completion: \(start)"), retryAfter: nil))
         }
-        let usage = decoded.usage.flatMap { u in
-            u.prompt_tokens.map { TokenUsage(promptTokens: $0, completionTokens: u.completion_tokens ?? 0) }
-        }
+        let usage = decoded.usage?.tokenUsage
         return .outcome(.success(ChatCompletion(
             text: choice.message?.content ?? "", finishReason: choice.finish_reason, usage: usage, servedModel: decoded.model)))
+    }
+
+    /// Tells the endpoint's budget what a reply says about the server's limits: the limits its
+    /// headers announce, and a 429's `Retry-After` (every caller waits it out).
+    static func learn(from reply: ModelHTTP.Reply, status: Int, rate: RequestRateLimiter) async {
+        await rate.adopt(headers: reply.headers.map { ($0.name, $0.value) })
+        if status == 429, let wait = reply.retryAfter { await rate.pause(seconds: wait) }
     }
 
     /// A short description of a transport error.
@@ -196,9 +202,7 @@ public final class OpenAIChatModel: ChatModel {
                 }
                 finish = choice.finish_reason ?? finish
             }
-            if let u = chunk.usage, let prompt = u.prompt_tokens {
-                usage = TokenUsage(promptTokens: prompt, completionTokens: u.completion_tokens ?? 0)
-            }
+            if let reported = chunk.usage?.tokenUsage { usage = reported }
         }
         guard chunks > 0 else {
             return .retryable(CollabBenchError(.modelMalformedReply, "\(where_) ended the stream without a chunk"), retryAfter: nil)

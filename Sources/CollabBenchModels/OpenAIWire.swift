@@ -22,8 +22,21 @@ enum OpenAIWire {
             var finish_reason: String?
         }
         struct Usage: Decodable {
+            struct PromptDetails: Decodable { var cached_tokens: Int? }
             var prompt_tokens: Int?
             var completion_tokens: Int?
+            /// OpenAI's breakdown of the prompt; `cached_tokens` are part of `prompt_tokens`.
+            var prompt_tokens_details: PromptDetails?
+
+            /// The usage as CollabBench records it (nil without `prompt_tokens`): OpenAI's
+            /// `prompt_tokens` already include the cached ones, and caching writes cost nothing.
+            var tokenUsage: TokenUsage? {
+                prompt_tokens.map {
+                    TokenUsage(
+                        promptTokens: $0, completionTokens: completion_tokens ?? 0,
+                        cachedPromptTokens: prompt_tokens_details?.cached_tokens)
+                }
+            }
         }
         var model: String?
         var choices: [Choice]?

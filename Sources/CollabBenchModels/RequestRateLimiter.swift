@@ -1,4 +1,5 @@
 import CollabBenchCore
+import Foundation
 
 /// The rate budget of one endpoint: requests per minute and/or tokens per minute, each a token
 /// bucket refilled continuously. ``acquire(estimatedTokens:)`` waits (cancellably) until a request
@@ -9,16 +10,25 @@ import CollabBenchCore
 /// ten seconds' worth, and a call estimated above that waits for a full bucket, then goes (the
 /// bucket goes into debt and later calls wait it off), so the long-run rate is the budget. Waiting
 /// callers are not queued: a stream of small calls can delay a large one.
+///
+/// The budget also learns from the server: ``adopt(requestsPerMinute:tokensPerMinute:)`` lowers it
+/// to the limits a server announces (OpenAI's `x-ratelimit-limit-*`, Anthropic's
+/// `anthropic-ratelimit-*-limit` headers), and ``pause(seconds:)`` holds every caller back until a
+/// 429's `Retry-After` has passed, so the other calls in flight do not run into the same refusal.
 public actor RequestRateLimiter {
     /// Requests per minute allowed, or nil for no request budget.
-    public let requestsPerMinute: Int?
+    public private(set) var requestsPerMinute: Int?
     /// Tokens (prompt + completion) per minute allowed, or nil for no token budget.
-    public let tokensPerMinute: Int?
-    private let requestCapacity: Double
-    private let tokenCapacity: Double
+    public private(set) var tokensPerMinute: Int?
+    private var requestCapacity: Double
+    private var tokenCapacity: Double
     private var requests: Double
     private var tokens: Double
     private var last: Duration
+    /// No request goes before this time (after a 429's `Retry-After`).
+    private var pausedUntil: Duration = .zero
+    /// False: ``pause(seconds:)`` and ``adopt(requestsPerMinute:tokensPerMinute:)`` change nothing.
+    public let learnsFromServer: Bool
     /// Time since the budget was created, on its clock.
     private let elapsed: @Sendable () -> Duration
     /// Sleeps on its clock.
@@ -26,8 +36,9 @@ public actor RequestRateLimiter {
 
     /// Creates a budget of `requestsPerMinute` and/or `tokensPerMinute` (each at least 1 when given),
     /// measured on the continuous clock.
-    public init(requestsPerMinute: Int?, tokensPerMinute: Int? = nil) {
-        self.init(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, clock: ContinuousClock())
+    /// - Parameter learnsFromServer: false: announced limits and `Retry-After` pauses are ignored.
+    public init(requestsPerMinute: Int?, tokensPerMinute: Int? = nil, learnsFromServer: Bool = true) {
+        self.init(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, clock: ContinuousClock(), learnsFromServer: learnsFromServer)
     }
 
     /// Creates a budget measured on `clock` (tests pass a manual clock, so waits need no real time).
@@ -35,7 +46,9 @@ public actor RequestRateLimiter {
     ///   - requestsPerMinute: requests per minute allowed (at least 1), or nil for no request budget.
     ///   - tokensPerMinute: tokens per minute allowed (at least 1), or nil for no token budget.
     ///   - clock: the clock refills are measured on and waits sleep on.
-    public init<C: Clock>(requestsPerMinute: Int?, tokensPerMinute: Int? = nil, clock: C) where C.Duration == Duration {
+    ///   - learnsFromServer: false: announced limits and `Retry-After` pauses are ignored.
+    public init<C: Clock>(requestsPerMinute: Int?, tokensPerMinute: Int? = nil, clock: C, learnsFromServer: Bool = true) where C.Duration == Duration {
+        self.learnsFromServer = learnsFromServer
         self.requestsPerMinute = requestsPerMinute.map { max(1, $0) }
         self.tokensPerMinute = tokensPerMinute.map { max(1, $0) }
         requestCapacity = max(1, Double(self.requestsPerMinute ?? 60) / 60)
@@ -51,6 +64,11 @@ public actor RequestRateLimiter {
     /// Waits until one more request of about `estimatedTokens` fits the budget, then takes it.
     public func acquire(estimatedTokens: Int = 0) async throws {
         while true {
+            let now = elapsed()
+            if now < pausedUntil {
+                try await sleep(pausedUntil - now)
+                continue
+            }
             refill()
             let needTokens = min(Double(max(0, estimatedTokens)), tokenCapacity)
             let requestWait = requestsPerMinute.map { rpm in requests >= 1 ? 0 : (1 - requests) / (Double(rpm) / 60) } ?? 0
@@ -62,6 +80,56 @@ public actor RequestRateLimiter {
             }
             try await sleep(.milliseconds(Int64((max(requestWait, tokenWait) * 1000).rounded(.up))))
         }
+    }
+
+    /// Holds every caller back for `seconds` from now (a server's `Retry-After` after a 429):
+    /// calls already sent are not affected; a later pause that ends sooner changes nothing.
+    public func pause(seconds: Double) {
+        guard learnsFromServer, seconds.isFinite, seconds > 0 else { return }
+        pausedUntil = max(pausedUntil, elapsed() + .milliseconds(Int64((seconds * 1000).rounded(.up))))
+    }
+
+    /// Lowers the budget to the limits the server announced (nil: not announced). A limit above
+    /// the budget in force changes nothing: the user's own `--rpm`/`--tpm` are never raised. A
+    /// budget learnt afresh starts empty (the server's own bucket is partly spent already).
+    public func adopt(requestsPerMinute serverRPM: Int?, tokensPerMinute serverTPM: Int?) {
+        guard learnsFromServer else { return }
+        refill()
+        if let serverRPM, serverRPM >= 1, serverRPM < (requestsPerMinute ?? .max) {
+            let fresh = requestsPerMinute == nil
+            requestsPerMinute = serverRPM
+            requestCapacity = max(1, Double(serverRPM) / 60)
+            requests = fresh ? 0 : min(requests, requestCapacity)
+        }
+        if let serverTPM, serverTPM >= 1, serverTPM < (tokensPerMinute ?? .max) {
+            let fresh = tokensPerMinute == nil
+            tokensPerMinute = serverTPM
+            tokenCapacity = max(1, Double(serverTPM) / 6)
+            tokens = fresh ? 0 : min(tokens, tokenCapacity)
+        }
+    }
+
+    /// Adopts the limits announced in a reply's headers (see ``announcedLimits(_:)``).
+    public func adopt(headers: [(String, String)]) {
+        let limits = Self.announcedLimits(headers)
+        guard limits.requestsPerMinute != nil || limits.tokensPerMinute != nil else { return }
+        adopt(requestsPerMinute: limits.requestsPerMinute, tokensPerMinute: limits.tokensPerMinute)
+    }
+
+    /// The per-minute limits a reply's headers announce: OpenAI's `x-ratelimit-limit-requests` and
+    /// `x-ratelimit-limit-tokens`, Anthropic's `anthropic-ratelimit-requests-limit` and
+    /// `anthropic-ratelimit-tokens-limit` (names compared ignoring case).
+    public static func announcedLimits(_ headers: [(String, String)]) -> (requestsPerMinute: Int?, tokensPerMinute: Int?) {
+        var rpm: Int?
+        var tpm: Int?
+        for (name, value) in headers {
+            switch name.lowercased() {
+            case "x-ratelimit-limit-requests", "anthropic-ratelimit-requests-limit": rpm = Int(value.trimmingCharacters(in: .whitespaces))
+            case "x-ratelimit-limit-tokens", "anthropic-ratelimit-tokens-limit": tpm = Int(value.trimmingCharacters(in: .whitespaces))
+            default: break
+            }
+        }
+        return (rpm, tpm)
     }
 
     /// Tokens the bucket holds now (negative while in debt).

@@ -10,7 +10,9 @@ import Yams
 ///   my-finetune: {input: 0.3, output: 1.2}    # bare model name: any provider
 /// ```
 ///
-/// Prices are US dollars per million tokens. JSON is YAML, so
+/// Prices are US dollars per million tokens. Optional `cached_input` and `cache_write` price the
+/// prompt tokens read from and written to a provider's prompt cache (without them, those tokens
+/// are charged as `input`). JSON is YAML, so
 /// `{"models": {"my-finetune": {"input": 0.3, "output": 1.2}}}` is read too.
 public enum PricingFile {
     /// Reads a YAML (or JSON, which is YAML) pricing file:
@@ -97,17 +99,21 @@ public enum PricingFile {
         }
         var input: Double?
         var output: Double?
+        var cachedInput: Double?
+        var cacheWrite: Double?
         for (key, value) in fields {
             switch key.string {
             case "input": input = try number(value, field: "input", model: model, fail: fail)
             case "output": output = try number(value, field: "output", model: model, fail: fail)
+            case "cached_input": cachedInput = try number(value, field: "cached_input", model: model, fail: fail)
+            case "cache_write": cacheWrite = try number(value, field: "cache_write", model: model, fail: fail)
             default:
-                throw fail(key.mark?.line, "model '\(model)': unknown key '\(key.string ?? "?")' (known: input, output)")
+                throw fail(key.mark?.line, "model '\(model)': unknown key '\(key.string ?? "?")' (known: input, output, cached_input, cache_write)")
             }
         }
         guard let input else { throw fail(node.mark?.line, "model '\(model)' has no 'input' price") }
         guard let output else { throw fail(node.mark?.line, "model '\(model)' has no 'output' price") }
-        return ModelPrice(inputPerMillion: input, outputPerMillion: output)
+        return ModelPrice(inputPerMillion: input, outputPerMillion: output, cachedInputPerMillion: cachedInput, cacheWritePerMillion: cacheWrite)
     }
 
     private static func number(_ node: Node, field: String, model: String, fail: (Int?, String) -> CollabBenchError) throws -> Double {

@@ -83,10 +83,11 @@ extension ResultStore {
                     """
                 try db.execute(sql: """
                     INSERT INTO main.messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
-                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd)
+                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd,
+                        cached_prompt_tokens, cache_write_tokens)
                     SELECT m.id, x.idx, x.role, x.text, x.tokens, x.model, x.raw_reply, x.thought, x.format_error, x.prompt_tokens,
                         x.completion_tokens, x.latency_ms, x.attempts, x.finish_reason, x.seed, x.request_hash, x.ttft_ms, x.tokens_per_second,
-                        x.cost_usd
+                        x.cost_usd, x.cached_prompt_tokens, x.cache_write_tokens
                     \(mapped) JOIN src.messages x ON x.conversation_id = k.src_id
                     """)
                 try db.execute(sql: """
@@ -95,9 +96,9 @@ extension ResultStore {
                     """)
                 try db.execute(sql: """
                     INSERT INTO main.judge_calls (conversation_id, criterion, attempt, model, prompt_hash, raw_reply, readable, latency_ms, seed, request_hash,
-                        prompt_tokens, completion_tokens, cost_usd)
+                        prompt_tokens, completion_tokens, cost_usd, cached_prompt_tokens, cache_write_tokens)
                     SELECT m.id, x.criterion, x.attempt, x.model, x.prompt_hash, x.raw_reply, x.readable, x.latency_ms, x.seed, x.request_hash,
-                        x.prompt_tokens, x.completion_tokens, x.cost_usd
+                        x.prompt_tokens, x.completion_tokens, x.cost_usd, x.cached_prompt_tokens, x.cache_write_tokens
                     \(mapped) JOIN src.judge_calls x ON x.conversation_id = k.src_id
                     """)
                 try db.execute(sql: """

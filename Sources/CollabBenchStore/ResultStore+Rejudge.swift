@@ -10,13 +10,14 @@ extension ResultStore {
                 throw CollabBenchError(.storeError, "database \(path): no conversation \(conversationID)")
             }
             let turns = try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE conversation_id = ? ORDER BY idx", arguments: [conversationID]).map { row in
-                Turn(
-                    role: ChatRole(rawValue: row["role"]) ?? .user, text: row["text"],
-                    call: CallRecord(
-                        model: row["model"], rawReply: row["raw_reply"], promptTokens: row["prompt_tokens"],
-                        completionTokens: row["completion_tokens"], latencySeconds: (row["latency_ms"] as Double? ?? 0) / 1000,
-                        attempts: row["attempts"], finishReason: row["finish_reason"], seed: row["seed"],
-                        requestHash: row["request_hash"], formatError: row["format_error"], thought: row["thought"], costUSD: row["cost_usd"]))
+                var call = CallRecord(
+                    model: row["model"], rawReply: row["raw_reply"], promptTokens: row["prompt_tokens"],
+                    completionTokens: row["completion_tokens"], latencySeconds: (row["latency_ms"] as Double? ?? 0) / 1000,
+                    attempts: row["attempts"], finishReason: row["finish_reason"], seed: row["seed"],
+                    requestHash: row["request_hash"], formatError: row["format_error"], thought: row["thought"], costUSD: row["cost_usd"])
+                call.cachedPromptTokens = row["cached_prompt_tokens"]
+                call.cacheWritePromptTokens = row["cache_write_tokens"]
+                return Turn(role: ChatRole(rawValue: row["role"]) ?? .user, text: row["text"], call: call)
             }
             return Transcript(
                 turns: turns, endReason: EndReason(rawValue: conversation["end_reason"]) ?? .maxExchanges,
@@ -42,9 +43,11 @@ extension ResultStore {
             try db.execute(
                 sql: """
                     INSERT INTO messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
-                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd)
+                        prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd,
+                        cached_prompt_tokens, cache_write_tokens)
                     SELECT ?, idx, role, text, tokens, model, raw_reply, thought, format_error, prompt_tokens, completion_tokens,
-                        latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd FROM messages WHERE conversation_id = ?
+                        latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second, cost_usd,
+                        cached_prompt_tokens, cache_write_tokens FROM messages WHERE conversation_id = ?
                     """,
                 arguments: [copy, conversationID])
             for row in try Row.fetchAll(db, sql: "SELECT * FROM scores WHERE conversation_id = ?", arguments: [conversationID]) {

@@ -144,15 +144,15 @@ public final class ResultStore: Sendable {
                 sql: """
                     INSERT INTO messages (conversation_id, idx, role, text, tokens, model, raw_reply, thought, format_error,
                         prompt_tokens, completion_tokens, latency_ms, attempts, finish_reason, seed, request_hash, ttft_ms, tokens_per_second,
-                        cost_usd)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        cost_usd, cached_prompt_tokens, cache_write_tokens)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(
                 arguments: [
                     id, index, turn.role.rawValue, turn.text, index < result.turnTokens.count ? result.turnTokens[index] : nil,
                     c.model, c.rawReply, c.thought, c.formatError, c.promptTokens, c.completionTokens, c.latencySeconds * 1000,
                     c.attempts, c.finishReason, c.seed, c.requestHash, c.timeToFirstTokenSeconds.map { $0 * 1000 }, c.tokensPerSecond,
-                    c.costUSD,
+                    c.costUSD, c.cachedPromptTokens, c.cacheWritePromptTokens,
                 ])
         }
         for score in result.scores {
@@ -172,13 +172,14 @@ public final class ResultStore: Sendable {
         try db.cachedStatement(
             sql: """
                 INSERT INTO judge_calls (conversation_id, criterion, attempt, model, prompt_hash, raw_reply, readable, latency_ms, seed, request_hash,
-                    prompt_tokens, completion_tokens, cost_usd)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    prompt_tokens, completion_tokens, cost_usd, cached_prompt_tokens, cache_write_tokens)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 id, verdict.criterion, attempt, call.model, verdict.promptHash, call.rawReply, !call.formatError,
                 call.latencySeconds * 1000, call.seed, call.requestHash, call.promptTokens, call.completionTokens, call.costUSD,
+                call.cachedPromptTokens, call.cacheWritePromptTokens,
             ])
     }
 

@@ -25,6 +25,10 @@ public struct CallRecord: Sendable, Codable, Hashable {
     public var promptTokens: Int?
     /// Completion tokens as reported by the server.
     public var completionTokens: Int?
+    /// Prompt tokens read from the provider's prompt cache (part of ``promptTokens``), when reported.
+    public var cachedPromptTokens: Int?
+    /// Prompt tokens written to the provider's prompt cache (part of ``promptTokens``), when reported.
+    public var cacheWritePromptTokens: Int?
     /// Wall-clock seconds including retries.
     public var latencySeconds: Double
     /// HTTP attempts.
@@ -74,6 +78,8 @@ public struct CallRecord: Sendable, Codable, Hashable {
             completionTokens: completion.usage?.completionTokens, latencySeconds: completion.latencySeconds,
             attempts: completion.attempts, finishReason: completion.finishReason, seed: seed,
             requestHash: requestHash)
+        cachedPromptTokens = completion.usage?.cachedPromptTokens
+        cacheWritePromptTokens = completion.usage?.cacheWritePromptTokens
         timeToFirstTokenSeconds = completion.timeToFirstTokenSeconds
         tokensPerSecond = completion.tokensPerSecond
         costUSD = completion.costUSD

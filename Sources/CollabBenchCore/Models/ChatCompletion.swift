@@ -1,14 +1,34 @@
 /// Token usage reported by a server.
+///
+/// ``promptTokens`` counts every input token, cached or not (OpenAI's `prompt_tokens`; for
+/// Anthropic, whose `input_tokens` leaves cached ones out, the sum of `input_tokens`,
+/// `cache_read_input_tokens` and `cache_creation_input_tokens`). The two cache counts say how
+/// many of them were read from or written to the provider's prompt cache, so ``ModelPrice`` can
+/// price them at their own rates; nil when the server did not say.
 public struct TokenUsage: Sendable, Codable, Hashable {
-    /// Tokens in the prompt.
+    /// Tokens in the prompt, cached ones included.
     public var promptTokens: Int
     /// Tokens generated.
     public var completionTokens: Int
+    /// Prompt tokens read from the provider's prompt cache (OpenAI
+    /// `prompt_tokens_details.cached_tokens`, Anthropic `cache_read_input_tokens`); part of
+    /// ``promptTokens``.
+    public var cachedPromptTokens: Int?
+    /// Prompt tokens written to the provider's prompt cache (Anthropic
+    /// `cache_creation_input_tokens`); part of ``promptTokens``.
+    public var cacheWritePromptTokens: Int?
 
     /// Creates a usage record.
-    public init(promptTokens: Int, completionTokens: Int) {
+    /// - Parameters:
+    ///   - promptTokens: Every prompt token, cached ones included.
+    ///   - completionTokens: Tokens generated.
+    ///   - cachedPromptTokens: Prompt tokens read from the prompt cache, if reported.
+    ///   - cacheWritePromptTokens: Prompt tokens written to the prompt cache, if reported.
+    public init(promptTokens: Int, completionTokens: Int, cachedPromptTokens: Int? = nil, cacheWritePromptTokens: Int? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
+        self.cacheWritePromptTokens = cacheWritePromptTokens
     }
 }
 

@@ -113,43 +113,50 @@ extension PricingTable {
     /// were kept. Models whose price could not be confirmed are left out (and so stay unknown).
     public static let builtinAsOf = "2026-11-22"
 
-    /// List prices (standard tier, uncached input, no batch discount; Anthropic's ≤200K-token
-    /// prompt tier) for models people commonly evaluate, plus CollabBench's embedded local model
-    /// at zero. Keys are bare model names. As of ``builtinAsOf``.
+    /// List prices (standard tier, no batch discount; Anthropic's ≤200K-token prompt tier) for
+    /// models people commonly evaluate, plus CollabBench's embedded local model at zero. Keys are
+    /// bare model names. As of ``builtinAsOf``.
+    ///
+    /// Prompt caching: OpenAI's cached-input prices are those its pricing page lists per model
+    /// ("Cached input" column, platform.openai.com/docs/pricing, as remembered for 2025 list
+    /// prices; 50% of input for gpt-4o/o1/o3-mini/o4-mini-era models, 25% for gpt-4.1 and o3,
+    /// 10% for gpt-5). Where a model's cached price could not be confirmed it is nil, and cached
+    /// tokens are charged as ordinary input (an upper bound, as before caching was priced).
+    /// Anthropic's are the documented multipliers (``ModelPrice/anthropic(input:output:)``).
     public static let builtin = PricingTable(entries: [
         // OpenAI — official model pages / models overview (developers.openai.com).
-        "gpt-5.5": ModelPrice(inputPerMillion: 5, outputPerMillion: 30),
-        "gpt-5.4": ModelPrice(inputPerMillion: 2.5, outputPerMillion: 15),
-        "gpt-5.4-mini": ModelPrice(inputPerMillion: 0.75, outputPerMillion: 4.5),
-        "gpt-5": ModelPrice(inputPerMillion: 1.25, outputPerMillion: 10),
-        "gpt-5-mini": ModelPrice(inputPerMillion: 0.25, outputPerMillion: 2),
-        "gpt-5-nano": ModelPrice(inputPerMillion: 0.05, outputPerMillion: 0.4),
+        "gpt-5.5": .openAI(input: 5, cached: nil, output: 30),  // cached-input price not confirmed
+        "gpt-5.4": .openAI(input: 2.5, cached: nil, output: 15),  // cached-input price not confirmed
+        "gpt-5.4-mini": .openAI(input: 0.75, cached: nil, output: 4.5),  // cached-input price not confirmed
+        "gpt-5": .openAI(input: 1.25, cached: 0.125, output: 10),
+        "gpt-5-mini": .openAI(input: 0.25, cached: 0.025, output: 2),
+        "gpt-5-nano": .openAI(input: 0.05, cached: 0.005, output: 0.4),
         // OpenAI — list prices as published identically by several gateways for provider OpenAI.
-        "gpt-4.1": ModelPrice(inputPerMillion: 2, outputPerMillion: 8),
-        "gpt-4.1-mini": ModelPrice(inputPerMillion: 0.4, outputPerMillion: 1.6),
-        "gpt-4.1-nano": ModelPrice(inputPerMillion: 0.1, outputPerMillion: 0.4),
-        "gpt-4o": ModelPrice(inputPerMillion: 2.5, outputPerMillion: 10),
-        "gpt-4o-2024-05-13": ModelPrice(inputPerMillion: 5, outputPerMillion: 15),  // first snapshot, dearer
-        "gpt-4o-mini": ModelPrice(inputPerMillion: 0.15, outputPerMillion: 0.6),
-        "o1": ModelPrice(inputPerMillion: 15, outputPerMillion: 60),
-        "o3": ModelPrice(inputPerMillion: 2, outputPerMillion: 8),
-        "o3-mini": ModelPrice(inputPerMillion: 1.1, outputPerMillion: 4.4),
-        "o4-mini": ModelPrice(inputPerMillion: 1.1, outputPerMillion: 4.4),
+        "gpt-4.1": .openAI(input: 2, cached: 0.5, output: 8),
+        "gpt-4.1-mini": .openAI(input: 0.4, cached: 0.1, output: 1.6),
+        "gpt-4.1-nano": .openAI(input: 0.1, cached: 0.025, output: 0.4),
+        "gpt-4o": .openAI(input: 2.5, cached: 1.25, output: 10),
+        "gpt-4o-2024-05-13": .openAI(input: 5, cached: nil, output: 15),  // first snapshot, dearer; no prompt caching
+        "gpt-4o-mini": .openAI(input: 0.15, cached: 0.075, output: 0.6),
+        "o1": .openAI(input: 15, cached: 7.5, output: 60),
+        "o3": .openAI(input: 2, cached: 0.5, output: 8),
+        "o3-mini": .openAI(input: 1.1, cached: 0.55, output: 4.4),
+        "o4-mini": .openAI(input: 1.1, cached: 0.275, output: 4.4),
         // Anthropic — pricing page and model overview pages (docs.anthropic.com, platform.claude.com).
-        "claude-opus-4-6": ModelPrice(inputPerMillion: 5, outputPerMillion: 25),
-        "claude-opus-4-5": ModelPrice(inputPerMillion: 5, outputPerMillion: 25),
-        "claude-opus-4-1": ModelPrice(inputPerMillion: 15, outputPerMillion: 75),
-        "claude-opus-4": ModelPrice(inputPerMillion: 15, outputPerMillion: 75),
-        "claude-opus-4-0": ModelPrice(inputPerMillion: 15, outputPerMillion: 75),  // alias of claude-opus-4
-        "claude-sonnet-4-5": ModelPrice(inputPerMillion: 3, outputPerMillion: 15),
-        "claude-sonnet-4": ModelPrice(inputPerMillion: 3, outputPerMillion: 15),
-        "claude-sonnet-4-0": ModelPrice(inputPerMillion: 3, outputPerMillion: 15),  // alias of claude-sonnet-4
-        "claude-haiku-4-5": ModelPrice(inputPerMillion: 1, outputPerMillion: 5),
-        "claude-3-7-sonnet": ModelPrice(inputPerMillion: 3, outputPerMillion: 15),
-        "claude-3-5-sonnet": ModelPrice(inputPerMillion: 3, outputPerMillion: 15),
-        "claude-3-5-haiku": ModelPrice(inputPerMillion: 0.8, outputPerMillion: 4),
-        "claude-3-opus": ModelPrice(inputPerMillion: 15, outputPerMillion: 75),
-        "claude-3-haiku": ModelPrice(inputPerMillion: 0.25, outputPerMillion: 1.25),
+        "claude-opus-4-6": .anthropic(input: 5, output: 25),
+        "claude-opus-4-5": .anthropic(input: 5, output: 25),
+        "claude-opus-4-1": .anthropic(input: 15, output: 75),
+        "claude-opus-4": .anthropic(input: 15, output: 75),
+        "claude-opus-4-0": .anthropic(input: 15, output: 75),  // alias of claude-opus-4
+        "claude-sonnet-4-5": .anthropic(input: 3, output: 15),
+        "claude-sonnet-4": .anthropic(input: 3, output: 15),
+        "claude-sonnet-4-0": .anthropic(input: 3, output: 15),  // alias of claude-sonnet-4
+        "claude-haiku-4-5": .anthropic(input: 1, output: 5),
+        "claude-3-7-sonnet": .anthropic(input: 3, output: 15),
+        "claude-3-5-sonnet": .anthropic(input: 3, output: 15),
+        "claude-3-5-haiku": .anthropic(input: 0.8, output: 4),
+        "claude-3-opus": .anthropic(input: 15, output: 75),
+        "claude-3-haiku": .anthropic(input: 0.25, output: 1.25),
         // CollabBench's embedded model (SmolLM2-135M-Instruct) runs locally: no per-token price.
         // `smollm2` is the name the project's local-model scripts serve it under.
         "smollm2-135m-instruct": ModelPrice(inputPerMillion: 0, outputPerMillion: 0),
