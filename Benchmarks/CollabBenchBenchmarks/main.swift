@@ -6,6 +6,7 @@
 //   collabbench-benchmarks serve --latency-ms 100           (prints its base URL, serves until killed)
 //   collabbench-benchmarks [--latency-ms 100] [--concurrency 1,16,64,256] [--waves 4]
 //                          [--memory 1000,10000] [--replay 1000] [--peer 20]
+//   collabbench-benchmarks rate-limits [--seconds 40] ...   (RateLimitBenchmark.swift)
 
 import CollabBenchCore
 import CollabBenchMetrics
@@ -157,6 +158,10 @@ if CommandLine.arguments.dropFirst().first == "browse" {
 }
 if CommandLine.arguments.dropFirst().first == "store-scale" {
     try await StoreScaleBenchmark.main(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "rate-limits" {
+    try await RateLimitBenchmark.main(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
 let options = Options(Array(CommandLine.arguments.dropFirst()))

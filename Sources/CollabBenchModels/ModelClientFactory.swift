@@ -18,6 +18,11 @@ public final class ModelClientFactory: Sendable {
     let requestTimeoutSeconds: Double
     /// OpenAI-compatible clients stream their replies (SSE) and record time to first token.
     private let streaming: Bool
+    /// Anthropic clients mark the stable prefix with `cache_control` breakpoints (OpenAI caches by itself).
+    private let promptCache: Bool
+    /// Every endpoint gets a rate budget that learns the server's announced limits and pauses on
+    /// `Retry-After` (false: only with `--rpm/--tpm`, and it learns nothing).
+    private let adaptiveRateLimits: Bool
     /// Requests per minute per endpoint, if budgeted.
     private let requestsPerMinute: Int?
     /// Tokens (prompt + completion) per minute per endpoint, if budgeted.
@@ -30,12 +35,19 @@ public final class ModelClientFactory: Sendable {
     ///   - environment: Where API keys are read from.
     ///   - requestsPerMinute: Requests per minute per endpoint (base URL), shared by every role.
     ///   - tokensPerMinute: Tokens per minute per endpoint, shared by every role.
+    ///   - promptCache: Anthropic clients mark the stable prefix for prompt caching.
+    ///   - adaptiveRateLimits: Every endpoint's budget adopts the limits its server announces and
+    ///     holds all its calls back for a 429's `Retry-After` (false: the budget exists only with
+    ///     `requestsPerMinute`/`tokensPerMinute` and learns nothing; the rate-limit benchmark
+    ///     compares both).
     public init(
         maxConnectionsPerHost: Int = 64, connectTimeoutSeconds: Double = 10, requestTimeoutSeconds: Double = 600,
         retry: RetryPolicy = .init(), environment: [String: String] = ProcessInfo.processInfo.environment, streaming: Bool = false,
-        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil
+        requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, promptCache: Bool = false, adaptiveRateLimits: Bool = true
     ) {
         self.streaming = streaming
+        self.promptCache = promptCache
+        self.adaptiveRateLimits = adaptiveRateLimits
         self.requestsPerMinute = requestsPerMinute
         self.tokensPerMinute = tokensPerMinute
         var configuration = HTTPClient.Configuration(
@@ -64,7 +76,7 @@ public final class ModelClientFactory: Sendable {
         case "anthropic":
             return AnthropicChatModel(
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
-                rate: rateLimiter(for: AnthropicChatModel.apiBase(spec.baseURL ?? AnthropicChatModel.defaultBaseURL)))
+                rate: rateLimiter(for: AnthropicChatModel.apiBase(spec.baseURL ?? AnthropicChatModel.defaultBaseURL)), promptCache: promptCache)
         default:
             return OpenAIChatModel(
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
@@ -165,10 +177,11 @@ public final class ModelClientFactory: Sendable {
     /// The rate budget of the endpoint at `baseURL` (one per endpoint, shared by every role and
     /// client that calls it), or nil without a budget.
     func rateLimiter(for baseURL: String) -> RequestRateLimiter? {
-        guard requestsPerMinute != nil || tokensPerMinute != nil else { return nil }
+        guard adaptiveRateLimits || requestsPerMinute != nil || tokensPerMinute != nil else { return nil }
         return rateLimiters.withLock { limiters in
             if let existing = limiters[baseURL] { return existing }
-            let limiter = RequestRateLimiter(requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute)
+            let limiter = RequestRateLimiter(
+                requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, learnsFromServer: adaptiveRateLimits)
             limiters[baseURL] = limiter
             return limiter
         }

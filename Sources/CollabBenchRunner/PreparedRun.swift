@@ -78,7 +78,8 @@ public struct PreparedRun: Sendable {
     public func makeFactory() -> ModelClientFactory {
         ModelClientFactory(
             maxConnectionsPerHost: plan.concurrency * 2, requestTimeoutSeconds: plan.requestTimeoutSeconds, environment: environment,
-            streaming: plan.stream, requestsPerMinute: plan.requestsPerMinute, tokensPerMinute: plan.tokensPerMinute)
+            streaming: plan.stream, requestsPerMinute: plan.requestsPerMinute, tokensPerMinute: plan.tokensPerMinute,
+            promptCache: plan.promptCache)
     }
 
     /// Checks the model servers (unless the cache replays offline), loads the tokenizer, opens the

@@ -124,6 +124,10 @@ public struct RunPlan: Sendable, Hashable {
     public var retryFailed = false
     /// Stream replies from OpenAI-compatible servers (SSE).
     public var stream = false
+    /// Mark the stable prompt prefix of Anthropic requests with `cache_control` breakpoints
+    /// (OpenAI caches prompts by itself). Not part of the run's identity: it changes what calls
+    /// cost, not what they return.
+    public var promptCache = false
     /// Requests per minute per model endpoint.
     public var requestsPerMinute: Int?
     /// Tokens per minute per model endpoint.

@@ -105,6 +105,7 @@ enum StoreSchema {
         registerRetries(&migrator)
         registerStudy(&migrator)
         registerReward(&migrator)
+        registerPromptCache(&migrator)
         registerPersonas(&migrator)
         registerBatches(&migrator)
         return migrator

@@ -136,6 +136,9 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Stream replies from OpenAI-compatible servers (SSE) and record time to first token and tokens/s per call.")
     var stream = false
 
+    @Flag(help: "Anthropic models: mark the system prompt and the conversation so far with cache_control breakpoints, so later calls read them from the prompt cache (priced at the cached rate). OpenAI caches prompts automatically, so this changes nothing for OpenAI-compatible servers; cached tokens are recorded and priced either way.")
+    var promptCache = false
+
     @Option(parsing: .unconditional, help: "Requests per minute per model endpoint (shared by every role calling it); on HTTP 429 the calls in flight also back off and recover by themselves.")
     var rpm: Int?
 
@@ -219,6 +222,7 @@ struct RunOptions: ParsableArguments {
         if forceNew { plan.forceNew = true }
         if retryFailed { plan.retryFailed = true }
         if stream { plan.stream = true }
+        if promptCache { plan.promptCache = true }
         set(rpm, \.requestsPerMinute)
         set(tpm, \.tokensPerMinute)
         set(pricing, \.pricingFile)
