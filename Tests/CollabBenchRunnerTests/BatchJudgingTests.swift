@@ -26,6 +26,9 @@ struct BatchJudgingTests {
         if first.contains("You are evaluating how well") {
             return say(#"{"thought":"fine","score":\#(first.utf8.count % 3 + 1)}"#)
         }
+        if first.contains("Below is a conversation in which an AI assistant wrote a document") {
+            return say(#"{"thought":"ok","final_artifact":"Document number \#(first.utf8.count % 50)."}"#)
+        }
         if first.contains("You are grading the answer") {
             return say(#"{"thought":"ok","accuracy":\#(first.contains("72") ? 1 : 0)}"#)
         }
@@ -194,5 +197,40 @@ struct BatchJudgingTests {
         #expect(stored.first?.detail == "validation failed")
         #expect(
             try store.judgeCalls(runID: summary.runID).map(\.costUSD).sorted { ($0 ?? 0) < ($1 ?? 0) } == [10, 10, 10, 10, 20, 20, 20, 20])
+    }
+
+    /// The LLM extractor's calls go in batches too, and the documents' scores are those of direct calls.
+    @Test func extractorCallsAreBatchedToo() async throws {
+        let server = try await LoopbackBatchServer.start(replies: Self.replies)
+        func docs(_ batch: BatchMode, db: String) async throws -> RunSummary {
+            var plan = RunPlan(pack: Self.root + "/Tasks/docs", agent: .model("openai/scripted@\(server.baseURL)"))
+            plan.name = "docs"
+            plan.store = db
+            plan.limit = 2
+            plan.concurrency = 2
+            plan.judgeAttempts = 2
+            plan.extractor = .llm
+            plan.batch = batch
+            let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01), environment: [:])
+            let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: Self.root).prepare()
+                .open(factory: factory, countingTokens: false)
+            return try await session.runThenClose()
+        }
+        let directDB = Self.tempPath("docs-direct")
+        let batchedDB = Self.tempPath("docs-batched")
+        let a = try await docs(.off, db: directDB)
+        let b = try await docs(.judges, db: batchedDB)
+        try await server.stop()
+        #expect(a.completed == 2 && b.completed == 2)
+        // Two rounds: the extractions, then the interactivity judgements.
+        #expect(b.batches == BatchStatistics(submitted: 2, reattached: 0, answered: 4, direct: 0))
+        let extractions = server.batchedRequests.filter { ($0.messages.first?.content ?? "").contains("wrote a document") }
+        #expect(extractions.count == 2)
+        let direct = try ResultStore(path: directDB, mode: .readOnly)
+        let batched = try ResultStore(path: batchedDB, mode: .readOnly)
+        let scores = try Self.scores(direct, a.runID)
+        #expect(scores.values.allSatisfy { $0["bleu"]?.status == .scored })
+        #expect(try Self.scores(batched, b.runID) == scores)
+        #expect(Self.withoutCost(try batched.judgeCalls(runID: b.runID)) == Self.withoutCost(try direct.judgeCalls(runID: a.runID)))
     }
 }
