@@ -1,5 +1,6 @@
 import CollabBenchCore
 import CollabBenchMetrics
+import CollabBenchPacks
 import CollabBenchRunner
 import CollabBenchScoring
 import CollabBenchStore
@@ -200,6 +201,28 @@ struct RewardTests {
         let ids = try recorded.rewardCallIDs()
         #expect(ids.count == 2)
         #expect(try recorded.rewardResultLines(callID: ids[0]) == first.map { try $0.jsonLine() })
+    }
+
+    @Test func inlineTaskScoresAsTheNamedOneAndUnknownTaskNamesTheItem() async throws {
+        let server = try await Self.server()
+        let plan = Self.plan(server: server, store: Self.tempStore())
+        let pack = try PackLoader.load(directory: BenchmarkRunnerTests.root + "/Tasks/math")
+        let task = try #require(pack.tasks.first { $0.id == "cb-math-001" })
+        var inline = Self.items[0]
+        inline.taskID = nil
+        inline.task = task
+        let (named, _) = try await Self.rewards(Self.items, plan: plan)
+        let (given, _) = try await Self.rewards([inline], plan: plan)
+        var unknown = Self.items[0]
+        unknown.taskID = "cb-math-999"
+        await #expect(throws: CollabBenchError.self) { _ = try await Self.rewards([unknown], plan: plan) }
+        do {
+            _ = try await Self.rewards([unknown], plan: plan)
+        } catch let error as CollabBenchError {
+            #expect(error.message.contains("item 'q1'") && error.message.contains("cb-math-999"), "\(error.message)")
+        }
+        try await server.stop()
+        #expect(named == given)
     }
 
     @Test func itemLinesAreCheckedWithTheirLineNumber() throws {
