@@ -66,7 +66,8 @@ extension ResultStore {
     public func recordGate(_ record: GateRecord, runID: String, taskID: String, trial: Int) async throws {
         try await writeAsync { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO conversation_gate (run_id, task_id, trial, outcome, reasons, attempts) VALUES (?, ?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT OR REPLACE INTO conversation_gate (run_id, task_id, trial, outcome, reasons, attempts) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [runID, taskID, trial, record.outcome, record.reasons.joined(separator: ","), record.attempts])
         }
     }

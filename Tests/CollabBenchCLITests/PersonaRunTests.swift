@@ -45,7 +45,10 @@ struct PersonaRunTests {
     }
 
     func arguments(_ server: LoopbackOpenAIServer, db: String, _ extra: [String]) -> [String] {
-        ["run", "--pack", "docs", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress"]
+        [
+            "run", "--pack", "docs", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--tokenizer-dir", TokenizerFiles.directory!,
+            "--no-progress",
+        ]
             + extra
     }
 
@@ -95,7 +98,9 @@ struct PersonaRunTests {
 
         // The same seed draws the same people in a new store.
         let again = try await CLI.run(
-            arguments(server, db: dir + "/q.sqlite", ["--personas", dir + "/personas.json", "--persona-traits", dir + "/traits.yaml", "--trials", "3"]))
+            arguments(
+                server, db: dir + "/q.sqlite",
+                ["--personas", dir + "/personas.json", "--persona-traits", dir + "/traits.yaml", "--trials", "3"]))
         #expect(again.status == 0, "\(again.stderr)")
         let store2 = try ResultStore(path: dir + "/q.sqlite")
         let run2 = try #require(try store2.runs().first)
@@ -140,13 +145,17 @@ struct PersonaRunTests {
     @Test func badPersonaInputIsOneErrorLine() async throws {
         let dir = try CLI.tempDir()
         try "[{\"name\": \"no id\"}]".write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
-        let bad = try await CLI.run(["run", "--pack", "docs", "--agent", "openai/m@http://127.0.0.1:9/v1", "--db", dir + "/x.sqlite",
-            "--personas", dir + "/bad.json"])
+        let bad = try await CLI.run([
+            "run", "--pack", "docs", "--agent", "openai/m@http://127.0.0.1:9/v1", "--db", dir + "/x.sqlite",
+            "--personas", dir + "/bad.json",
+        ])
         #expect(bad.status == 65, "\(bad.stderr)")
         #expect(bad.stderr.hasPrefix("collabbench: error: "), "\(bad.stderr)")
         #expect(bad.stderr.contains("bad.json"))
-        let traitsOnly = try await CLI.run(["run", "--pack", "docs", "--agent", "openai/m@http://127.0.0.1:9/v1", "--db", dir + "/x.sqlite",
-            "--persona-traits", dir + "/t.yaml"])
+        let traitsOnly = try await CLI.run([
+            "run", "--pack", "docs", "--agent", "openai/m@http://127.0.0.1:9/v1", "--db", dir + "/x.sqlite",
+            "--persona-traits", dir + "/t.yaml",
+        ])
         #expect(traitsOnly.status == 64, "\(traitsOnly.stderr)")
         #expect(traitsOnly.stderr.contains("--persona-traits"), "\(traitsOnly.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.sqlite"))

@@ -33,8 +33,10 @@ struct SimulatorGateRunTests {
     func run(_ db: String, _ extra: [String]) async throws -> (CLI.Output, LoopbackOpenAIServer) {
         let server = try await Self.server()
         let out = try await CLI.run(
-            ["run", "--pack", "math", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--tokenizer-dir", TokenizerFiles.directory!,
-             "--no-progress", "--limit", "2", "--concurrency", "1"] + extra)
+            [
+                "run", "--pack", "math", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--tokenizer-dir", TokenizerFiles.directory!,
+                "--no-progress", "--limit", "2", "--concurrency", "1",
+            ] + extra)
         try await server.stop()
         return (out, server)
     }
@@ -53,7 +55,8 @@ struct SimulatorGateRunTests {
         #expect(gate.values.allSatisfy { $0.reasons == ["self_answer"] })
         // 3 + 2 conversations were held, each opening with its own seed.
         let openings = server.requests.filter {
-            ($0.messages.first?.content ?? "").contains("You are playing a person") && !($0.messages.last?.content ?? "").contains("Assistant:")
+            ($0.messages.first?.content ?? "").contains("You are playing a person")
+                && !($0.messages.last?.content ?? "").contains("Assistant:")
         }
         #expect(openings.count == 5)
         #expect(Set(openings.compactMap { $0.json?["seed"] as? Int }).count == 5)
@@ -85,7 +88,9 @@ struct SimulatorGateRunTests {
         let offStore = try ResultStore(path: dir + "/o.sqlite")
         let offRun = try #require(try offStore.runs().first)
         #expect(try offStore.gateRecords(runID: offRun.id).isEmpty)
-        #expect(!offRun.configJSON.contains("simulatorGate") && !offRun.configJSON.contains("simulatorReruns"), "off and flag share the identity")
+        #expect(
+            !offRun.configJSON.contains("simulatorGate") && !offRun.configJSON.contains("simulatorReruns"),
+            "off and flag share the identity")
         let offBoard = try await CLI.run(["leaderboard", "--db", dir + "/o.sqlite"])
         #expect(!offBoard.stdout.contains("simulator gate"), "\(offBoard.stdout)")
     }

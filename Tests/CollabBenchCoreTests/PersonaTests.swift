@@ -6,7 +6,9 @@ import Testing
 @Suite(.timeLimit(.minutes(5)))
 struct PersonaTests {
     static let people = (1...5).map { i in
-        Persona(id: "p\(i)", background: [PersonaFact(question: "Q\(i)?", answer: "A\(i)")], traits: ["team": i.isMultiple(of: 2) ? "large" : "small"])
+        Persona(
+            id: "p\(i)", background: [PersonaFact(question: "Q\(i)?", answer: "A\(i)")],
+            traits: ["team": i.isMultiple(of: 2) ? "large" : "small"])
     }
 
     @Test func samplingIsDeterministicAndSpreadsOverThePopulation() throws {
@@ -23,7 +25,8 @@ struct PersonaTests {
     }
 
     @Test func aSourcesOwnTraitWinsOverASyntheticOne() throws {
-        let population = try PersonaPopulation(name: "t", personas: Self.people, traitSpace: PersonaTraitSpace(traits: ["team": ["medium"]]))
+        let population = try PersonaPopulation(
+            name: "t", personas: Self.people, traitSpace: PersonaTraitSpace(traits: ["team": ["medium"]]))
         let p = population.persona(runSeed: 1, taskID: "x", trial: 1)
         #expect(p.traits["team"] == "large" || p.traits["team"] == "small")
     }

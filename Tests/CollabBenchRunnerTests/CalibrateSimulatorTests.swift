@@ -22,7 +22,9 @@ struct CalibrateSimulatorTests {
         if first.contains("You are playing a person") {
             let done = (request.messages.last?.content ?? "").contains("Assistant:")
             return .chat(
-                done ? #"{"thought":"","message":"ok thanks [[TERMINATE CHAT]]"}"# : #"{"thought":"","message":"It is for my friend Ana. Can you help?"}"#)
+                done
+                    ? #"{"thought":"","message":"ok thanks [[TERMINATE CHAT]]"}"#
+                    : #"{"thought":"","message":"It is for my friend Ana. Can you help?"}"#)
         }
         return .chat(model == "gpt-4o" ? "Draft A for you." : "Draft B for you.")
     }
@@ -96,7 +98,12 @@ struct CalibrateSimulatorTests {
 
     @Test func theIntentsBackgroundAnswersAreTheKnownFacts() {
         let facts = SimulatorCalibrator.facts(
-            inIntent: "Task: Apology\nDocument type: email\nYour own answers about what you want:\n- Who is it for? My friend Ana.\n- No question here")
-        #expect(facts == [PersonaFact(question: "Who is it for?", answer: "My friend Ana."), PersonaFact(question: "", answer: "No question here")])
+            inIntent:
+                "Task: Apology\nDocument type: email\nYour own answers about what you want:\n- Who is it for? My friend Ana.\n- No question here"
+        )
+        #expect(
+            facts == [
+                PersonaFact(question: "Who is it for?", answer: "My friend Ana."), PersonaFact(question: "", answer: "No question here"),
+            ])
     }
 }

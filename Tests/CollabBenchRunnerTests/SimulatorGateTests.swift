@@ -14,29 +14,36 @@ struct SimulatorGateTests {
 
     @Test func aWellBehavedUserBreaksNoRule() {
         let t = Transcript(
-            turns: [Self.turn(.user, "I need a short article"), Self.turn(.assistant, Self.draft), Self.turn(.user, "great [[TERMINATE CHAT]]")],
+            turns: [
+                Self.turn(.user, "I need a short article"), Self.turn(.assistant, Self.draft), Self.turn(.user, "great [[TERMINATE CHAT]]"),
+            ],
             endReason: .userTerminated)
         #expect(gate.reasons(t, kind: .docs, reference: "The reference article text is quite different from anything said.").isEmpty)
     }
 
     @Test func copyingTheReferenceIsALeak() {
         let reference = "Every team makes hundreds of small decisions a month and most of them vanish when the meeting ends."
-        let t = Transcript(turns: [Self.turn(.user, "write this: " + reference), Self.turn(.assistant, Self.draft)], endReason: .maxExchanges)
+        let t = Transcript(
+            turns: [Self.turn(.user, "write this: " + reference), Self.turn(.assistant, Self.draft)], endReason: .maxExchanges)
         #expect(gate.reasons(t, kind: .docs, reference: reference) == [.leak])
     }
 
     @Test func answeringItsOwnRequestIsSelfAnswer() {
         let t = Transcript(
-            turns: [Self.turn(.user, "what is 2+3? I think it is \\boxed{5}"), Self.turn(.assistant, "Yes: \\boxed{5}")], endReason: .maxExchanges)
+            turns: [Self.turn(.user, "what is 2+3? I think it is \\boxed{5}"), Self.turn(.assistant, "Yes: \\boxed{5}")],
+            endReason: .maxExchanges)
         #expect(gate.reasons(t, kind: .math, reference: "The sum of two and three is five.") == [.selfAnswer])
         let code = Transcript(
-            turns: [Self.turn(.user, "fix it:\n```python\nprint(1)\n```"), Self.turn(.assistant, "```python\nprint(2)\n```")], endReason: .maxExchanges)
+            turns: [Self.turn(.user, "fix it:\n```python\nprint(1)\n```"), Self.turn(.assistant, "```python\nprint(2)\n```")],
+            endReason: .maxExchanges)
         #expect(gate.reasons(code, kind: .code, reference: "def f(): pass") == [.selfAnswer])
     }
 
     @Test func stoppingBeforeAnyAnswerIsEarlyStop() {
         let t = Transcript(
-            turns: [Self.turn(.user, "help"), Self.turn(.assistant, "What is it about?"), Self.turn(.user, "never mind [[TERMINATE CHAT]]")],
+            turns: [
+                Self.turn(.user, "help"), Self.turn(.assistant, "What is it about?"), Self.turn(.user, "never mind [[TERMINATE CHAT]]"),
+            ],
             endReason: .userTerminated)
         #expect(gate.reasons(t, kind: .math, reference: "42") == [.earlyStop])
     }
@@ -49,7 +56,8 @@ struct SimulatorGateTests {
             ], endReason: .maxExchanges)
         #expect(gate.reasons(t, kind: .math, reference: "42") == [.formatErrors])
         // One malformed reply of one is not "too many"; two of four is not more than half.
-        let one = Transcript(turns: [Self.turn(.user, "a", formatError: true), Self.turn(.assistant, "\\boxed{1}")], endReason: .maxExchanges)
+        let one = Transcript(
+            turns: [Self.turn(.user, "a", formatError: true), Self.turn(.assistant, "\\boxed{1}")], endReason: .maxExchanges)
         #expect(gate.reasons(one, kind: .math, reference: "42").isEmpty)
     }
 

@@ -5,7 +5,9 @@ import Testing
 /// The elicitation rule on scripted conversations: asked for, volunteered, never came up.
 @Suite(.timeLimit(.minutes(5)))
 struct ElicitationTests {
-    static func turn(_ role: ChatRole, _ text: String) -> Turn { Turn(role: role, text: text, call: CallRecord(model: "m", rawReply: text)) }
+    static func turn(_ role: ChatRole, _ text: String) -> Turn {
+        Turn(role: role, text: text, call: CallRecord(model: "m", rawReply: text))
+    }
 
     static let facts = [
         PersonaFact(question: "Who is the letter addressed to?", answer: "My neighbour Margaret Jones"),

@@ -60,7 +60,8 @@ public enum PersonaReader {
             }
             let prefs = (preferences[key] as? [[String: Any]] ?? []).compactMap { item -> PersonaFact? in
                 guard let a = item["Preference Question Answer"] as? String else { return nil }
-                return PersonaFact(name: item["Preference Name"] as? String, question: item["Preference Question"] as? String ?? "", answer: a)
+                return PersonaFact(
+                    name: item["Preference Name"] as? String, question: item["Preference Question"] as? String ?? "", answer: a)
             }
             // "<model>_<workerId>_<document type>_<intent>"
             let fields = key.split(separator: "_", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)

@@ -69,10 +69,12 @@ public struct SimulatorCalibrationPlan: Sendable {
             try await factory.preflight(Array(Set([userSpec, judgeSpec] + agentSpecs)))
             let models = ModelStack(factory: factory, cache: (resultStore, .readWrite), prices: prices, meter: meter, defaultInFlight: 64)
             let settings = JudgeSettings(
-                sampling: Sampling(temperature: 0, maxTokens: judgeMaxTokens), structuredOutput: structuredOutput, maxAttempts: judgeAttempts,
+                sampling: Sampling(temperature: 0, maxTokens: judgeMaxTokens), structuredOutput: structuredOutput,
+                maxAttempts: judgeAttempts,
                 scale: .threeLevel)
             let calibrator = SimulatorCalibrator(
-                store: resultStore, simulator: models.model(userSpec, role: .user), agents: agentSpecs.map { models.model($0, role: .agent) },
+                store: resultStore, simulator: models.model(userSpec, role: .user),
+                agents: agentSpecs.map { models.model($0, role: .agent) },
                 judge: settings.interactivityJudge(model: models.model(judgeSpec, role: .judge), prompts: prompts), prompts: prompts,
                 maxExchanges: maxExchanges, structuredOutput: structuredOutput, seed: seed, limit: limit)
             let calibration = try await calibrator.calibrate()

@@ -122,7 +122,8 @@ public struct SimulatorCalibrator: Sendable {
         for c in conversations {
             let transcript = try store.transcript(conversationID: c.conversationID)
             let intent = intents[HumanRunLayout.intentName(c.taskID)] ?? ""
-            let task = BenchmarkTask(id: c.taskID, prompt: transcript.userTexts.first ?? "", hiddenIntent: intent, reference: TaskReference(text: ""))
+            let task = BenchmarkTask(
+                id: c.taskID, prompt: transcript.userTexts.first ?? "", hiddenIntent: intent, reference: TaskReference(text: ""))
             tasks.append(task)
             let (score, _) = try await judged(task, transcript, seed: StableHash.derivedSeed(seed, c.taskID, "real"))
             real.append(Self.figures(transcript, facts: Self.facts(inIntent: intent), judge: score))
@@ -172,12 +173,14 @@ public struct SimulatorCalibrator: Sendable {
                 realEndings: Dictionary(grouping: real, by: \.ending).mapValues(\.count),
                 simulatedEndings: Dictionary(grouping: simulated, by: \.ending).mapValues(\.count),
                 realUserRatings: summary(ratings.map(\.rating), name: "ratings", set: set, agent: ""),
-                realUserRatingsOfThisModel: summary(ratings.filter { $0.model == modelName }.map(\.rating), name: "ratings", set: set, agent: modelName),
+                realUserRatingsOfThisModel: summary(
+                    ratings.filter { $0.model == modelName }.map(\.rating), name: "ratings", set: set, agent: modelName),
                 failed: failed)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             try store.addRunPrompts(
-                runID: runID, [PromptTemplate(name: Self.statisticsName, text: String(decoding: try encoder.encode(result), as: UTF8.self))])
+                runID: runID, [PromptTemplate(name: Self.statisticsName, text: String(decoding: try encoder.encode(result), as: UTF8.self))]
+            )
             try store.finishRun(id: runID, status: .completed, at: BenchmarkRunner.timestamp(Date()))
             results.append(result)
             simulatedMeans.append(result.measures.last?.simulated.mean)
@@ -201,7 +204,10 @@ public struct SimulatorCalibrator: Sendable {
             ("user_turns", { $0.userTurns }), ("words_per_user_message", { $0.wordsPerMessage }), ("question_share", { $0.questionShare }),
         ]
         if set == .documentCreation {
-            named += [("revealed_by_turn_1", { $0.revealed[0] }), ("revealed_by_turn_3", { $0.revealed[1] }), ("revealed_by_end", { $0.revealed[2] })]
+            named += [
+                ("revealed_by_turn_1", { $0.revealed[0] }), ("revealed_by_turn_3", { $0.revealed[1] }),
+                ("revealed_by_end", { $0.revealed[2] }),
+            ]
         }
         named.append(("judge_itr", { $0.judge }))
         return named.map { name, value in
@@ -244,7 +250,8 @@ public struct SimulatorCalibrator: Sendable {
         let record = RunRecord(
             id: runID, name: config.name ?? runID, createdAt: BenchmarkRunner.timestamp(now), status: .running,
             packName: source.packName, packVersion: source.packVersion, packKind: source.packKind, packHash: source.packHash,
-            agent: agent.spec.description, agentPreset: "base", userSimulator: simulator.spec.description, judge: judge.model.spec.description,
+            agent: agent.spec.description, agentPreset: "base", userSimulator: simulator.spec.description,
+            judge: judge.model.spec.description,
             seed: seed, taskCount: min(source.taskCount, limit ?? source.taskCount), configJSON: try config.json(),
             collabbenchVersion: CollabBenchVersion.current, configHash: try config.identityHash())
         let intents = try store.runPrompts(runID: source.id).sorted { $0.key < $1.key }.map { PromptTemplate(name: $0.key, text: $0.value) }
