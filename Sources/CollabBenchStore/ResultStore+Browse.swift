@@ -25,6 +25,11 @@ extension ResultStore {
         }
     }
 
+    /// The run with id `id` as stored, without figures (one row: cheap).
+    public func runRecord(id: String) async throws -> RunRecord? {
+        try await readAsync { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.runRecord) }
+    }
+
     /// One page of a run's conversations, or nil when there is no run `request.runID`.
     public func conversationPage(_ request: ConversationPageRequest) async throws -> ConversationPage? {
         try await readAsync { db in

@@ -5,13 +5,14 @@ extension BrowsePages {
     /// A transcript: the conversation's row, its scores (the task metric's detail holds the code's
     /// test output or the document's BLEU), every turn with tokens, latency, cost, the simulator's
     /// hidden thought and the raw reply, and the judge's calls with their raw replies.
-    static func transcriptPage(_ detail: ConversationDetail, run: RunOverview?) -> String {
+    static func transcriptPage(_ detail: ConversationDetail, run: RunRecord?) -> String {
+        let metric = run?.packKind.metric.name
         let c = detail.summary
         var out = "<h1>\(h(c.taskID)) <small>trial \(c.trial) · conversation \(c.id)</small></h1>\n"
         let runLink = "<a href=\"/runs/\(h(BrowseQuery.percentEncoded(c.runID)))\">\(h(run?.name ?? c.runID))</a>"
         out += "<table class=\"kv\" id=\"conversation-figures\"><tr><th>Run</th><td>\(runLink)</td></tr>"
         out += "<tr><th>Status</th><td>\(h(c.status.rawValue)) (\(h(c.endReason)))</td></tr><tr><th>Exchanges</th><td>\(c.exchanges)</td></tr>"
-        out += "<tr><th>Score</th><td>\(h(run?.metric ?? "")) \(number(c.score, 3))</td></tr><tr><th>Cost</th><td>\(usd(c.costUSD))\(c.unpricedCalls > 0 ? " (+ \(c.unpricedCalls) unpriced calls)" : "")</td></tr>"
+        out += "<tr><th>Score</th><td>\(h(metric ?? "")) \(number(c.score, 3))</td></tr><tr><th>Cost</th><td>\(usd(c.costUSD))\(c.unpricedCalls > 0 ? " (+ \(c.unpricedCalls) unpriced calls)" : "")</td></tr>"
         if let failure = c.failure { out += "<tr><th>Failure</th><td>\(h(failure))</td></tr>" }
         if let persona = c.persona { out += "<tr><th>Persona</th><td>\(h(persona))</td></tr>" }
         if let gate = c.gate { out += "<tr><th>Simulator gate</th><td>\(h(gate)): \(h(detail.gateReasons.joined(separator: ", ")))</td></tr>" }
@@ -19,7 +20,7 @@ extension BrowsePages {
 
         out += "<h2>Scores</h2>\n<table id=\"scores\"><thead><tr><th>Metric</th><th>Value</th><th>Status</th><th>Method</th><th>Detail</th></tr></thead><tbody>\n"
         for score in detail.scores {
-            let isTask = score.metric == run?.metric
+            let isTask = score.metric == metric
             out += "<tr class=\"score\(isTask ? " task-metric" : "")\"><td>\(h(score.metric))</td><td class=\"num\">\(number(score.value, 4))</td><td>\(h(score.status.rawValue))</td><td>\(h(score.method))</td>"
             out += "<td>\(score.detail.map { "<pre class=\"artifact-detail\">\(h($0))</pre>" } ?? "")</td></tr>\n"
         }

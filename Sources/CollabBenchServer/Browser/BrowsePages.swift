@@ -40,8 +40,8 @@ enum BrowsePages {
             guard let id = Int64(text), let detail = try await service.store.conversationDetail(id: id) else {
                 return problem("Not found", "no conversation '\(text)'", status: .notFound)
             }
-            let run = try await service.store.runDetail(id: detail.summary.runID)
-            return page("Conversation \(detail.summary.taskID) #\(detail.summary.trial)", transcriptPage(detail, run: run?.overview))
+            let run = try await service.store.runRecord(id: detail.summary.runID)
+            return page("Conversation \(detail.summary.taskID) #\(detail.summary.trial)", transcriptPage(detail, run: run))
         }
         router.get("/compare") { request, _ in
             let query = request.queryDictionary
