@@ -27,7 +27,7 @@ final class StudyFixture: Sendable {
     /// The credential given in the agent's base URL: it must reach neither the store nor a page.
     static let secret = "sk-study-secret-0123456789"
 
-    init(participants: Int = 2, rateEvery: Int = 3) async throws {
+    init(participants: Int = 2, rateEvery: Int = 3, tick: Double = 0) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("collabbench-study-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         storePath = folder.appendingPathComponent("study.sqlite").path
@@ -53,10 +53,15 @@ final class StudyFixture: Sendable {
         ).create(now: Date(timeIntervalSinceReferenceDate: 800_000_000), random: &random)
         let clock = time
         conductor = try StudyConductor(
-            storePath: storePath, environment: [:], workingDirectory: Self.root, countingTokens: false, now: { clock.value.withLock { $0 } })
+            storePath: storePath, environment: [:], workingDirectory: Self.root, countingTokens: false, now: {
+                clock.value.withLock { time in
+                    time = time.addingTimeInterval(tick)
+                    return time
+                }
+            })
     }
 
-    /// Moves the clock on.
+    /// Moves the clock on (it also moves `tick` seconds on each reading).
     func advance(seconds: Double) { time.value.withLock { $0 = $0.addingTimeInterval(seconds) } }
 
     /// A router with the study routes and the static assets.
@@ -79,9 +84,9 @@ final class StudyFixture: Sendable {
 
     /// Runs `body` with a served study, closing everything afterwards.
     static func with<T: Sendable>(
-        participants: Int = 2, rateEvery: Int = 3, _ body: @Sendable (StudyFixture, URL) async throws -> T
+        participants: Int = 2, rateEvery: Int = 3, tick: Double = 0, _ body: @Sendable (StudyFixture, URL) async throws -> T
     ) async throws -> T {
-        let fixture = try await StudyFixture(participants: participants, rateEvery: rateEvery)
+        let fixture = try await StudyFixture(participants: participants, rateEvery: rateEvery, tick: tick)
         do {
             let result = try await withServer(fixture.router()) { base in try await body(fixture, base) }
             await fixture.close()
