@@ -65,12 +65,15 @@ struct RequestRateLimiterLearningTests {
 
     @Test(arguments: [true, false])
     func theClientAdoptsTheLimitsARateLimitedServerAnnounces(advertised: Bool) async throws {
-        // The server allows 60 requests per minute with a burst of one, and retries are off. When
-        // it announces its limit, the first reply teaches the client's budget (learnt afresh, so
-        // empty), which holds the second call until the server's bucket has refilled; when it does
-        // not, the second call is refused.
+        // Retries are off. When the server announces its limit (60 requests per minute, a burst of
+        // one), the first reply teaches the client's budget (learnt afresh, so empty), which holds
+        // the second call until the server's bucket has refilled: a slow machine only delays the
+        // second call further, so it cannot make it fail. When the server does not announce it
+        // (1 request per minute, a burst of one), the second call is refused unless a whole minute
+        // passes between the two calls.
         let server = try await RateLimitedServer.start(
-            limits: .init(requestsPerMinute: 60, burstSeconds: 1, advertised: advertised), latency: .zero)
+            limits: .init(requestsPerMinute: advertised ? 60 : 1, burstSeconds: advertised ? 1 : 60, advertised: advertised),
+            latency: .zero)
         let factory = ModelClientFactory(requestTimeoutSeconds: 10, retry: RetryPolicy(maxAttempts: 1), environment: [:])
         let client = factory.client(for: try ModelSpec(parsing: "openai/m@\(server.baseURL)"))
         let request = ChatRequest(messages: [.user("hi")], sampling: Sampling(maxTokens: 8))
