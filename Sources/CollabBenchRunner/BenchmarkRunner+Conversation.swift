@@ -32,44 +32,7 @@ extension BenchmarkRunner {
         var scores: [ScoreEntry] = []
         var verdicts: [JudgeVerdict] = []
         if transcript.endReason != .failed {
-            // The final artefact: LLM extraction when configured (documents and code), else deterministic.
-            var artifact: String?
-            var extractionFailed: ScoreEntry?
-            if let extractor = judging.extractor, kind != .math {
-                let extraction = try await extractor.extract(kind: kind, transcript: transcript, seed: seed)
-                verdicts.append(extraction.verdict)
-                if extraction.status == .scored {
-                    artifact = extraction.artifact ?? ""
-                } else {
-                    extractionFailed = ScoreEntry(
-                        metric: kind.metricName, value: nil, status: extraction.status == .failed ? .failed : .unscored,
-                        method: "extractor:\(extraction.mode.rawValue)", detail: extraction.detail ?? "extraction unreadable")
-                }
-            }
-            scores = await scorer.score(task: task, manifest: pack.manifest, transcript: transcript, artifact: artifact)
-            if let extractionFailed, let index = scores.firstIndex(where: { $0.metric == kind.metricName }) {
-                scores[index] = extractionFailed
-            }
-            if kind == .math, let accuracyJudge = judging.accuracyJudge {
-                let verdict = try await accuracyJudge.judge(task: task, transcript: transcript, seed: seed)
-                verdicts.append(verdict)
-                let judged = ScoreEntry(
-                    metric: "accuracy_judged", value: verdict.status == .scored ? verdict.score : nil, status: ScoreStatus(verdict.status),
-                    method: "judge:\(accuracyJudge.model.spec)", detail: verdict.detail ?? verdict.thought)
-                if judging.judgedAccuracyIsPrimary, let index = scores.firstIndex(where: { $0.metric == "accuracy" }) {
-                    var symbolic = scores[index]
-                    symbolic.metric = "accuracy_symbolic"
-                    var primary = judged
-                    primary.metric = "accuracy"
-                    scores[index] = primary
-                    scores.append(symbolic)
-                } else {
-                    scores.append(judged)
-                }
-            }
-            let (itrScores, itrVerdicts) = try await interactivity(task: task, transcript: transcript, seed: seed)
-            scores += itrScores
-            verdicts += itrVerdicts
+            (scores, verdicts) = try await judgedScores(task: task, transcript: transcript, seed: seed)
             scores += SimulatorFidelity.entries(
                 transcript: transcript, kind: kind, reference: task.reference.text, leakThreshold: judging.leakThreshold)
             scores += elicitationScores(task: task, trial: trial, transcript: transcript)

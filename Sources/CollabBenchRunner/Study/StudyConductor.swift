@@ -180,7 +180,7 @@ public actor StudyConductor {
             let seed = StableHash.derivedSeed(engine.runner.configuration.seed, participant.taskID, String(participant.position))
             let scored: ([ScoreEntry], [JudgeVerdict])
             do {
-                scored = try await engine.runner.scoreStudyConversation(task: current.task, transcript: transcript, seed: seed)
+                scored = try await engine.runner.judgedScores(task: current.task, transcript: transcript, seed: seed)
             } catch {
                 throw StudyFailure.unavailable("the conversation could not be judged; please press the button again")
             }

@@ -2,11 +2,12 @@ import CollabBenchCore
 import CollabBenchScoring
 
 extension BenchmarkRunner {
-    /// Scores and judges a conversation a person had (a study), as ``runOne`` scores a simulated
-    /// one: the task metric (from the LLM-extracted artefact when the run extracts, else the
-    /// deterministic one), #Tok, turns, ITR from every judge and repeat, and judged accuracy when
-    /// asked. The simulated user's fidelity scores are left out: there was no simulator.
-    func scoreStudyConversation(task: BenchmarkTask, transcript: Transcript, seed: Int) async throws -> ([ScoreEntry], [JudgeVerdict]) {
+    /// The scores and judge verdicts of a finished conversation, simulated or a person's (a
+    /// study): the task metric (from the LLM-extracted artefact when the run extracts, else the
+    /// deterministic one), #Tok, turns, judged accuracy when asked, and ITR from every judge and
+    /// repeat. The simulated user's fidelity and elicitation scores are added by the caller of a
+    /// simulated conversation (a study has no simulator).
+    func judgedScores(task: BenchmarkTask, transcript: Transcript, seed: Int) async throws -> ([ScoreEntry], [JudgeVerdict]) {
         let kind = pack.manifest.kind
         var verdicts: [JudgeVerdict] = []
         var artifact: String?
