@@ -38,7 +38,7 @@ enum BrowseAPIRoutes {
             return try HTTPResponses.json(detail)
         }
         router.get("/api/leaderboards") { _, _ in
-            try HTTPResponses.json(try await service.leaderboards())
+            try HTTPResponses.json(LeaderboardBody(try await service.leaderboards()))
         }
         router.get("/api/compare") { request, _ in
             let query = request.queryDictionary
@@ -59,4 +59,21 @@ enum BrowseAPIRoutes {
 /// The body of `GET /api/runs`.
 struct RunList: Encodable {
     var runs: [RunOverview]
+}
+
+/// The body of `GET /api/leaderboards`: the report's own fields, plus `computedAt` (ISO 8601, when
+/// the board was computed) and `stale` (the store changed since; a newer board is being computed).
+struct LeaderboardBody: Encodable {
+    var answer: LeaderboardCache.Answer
+
+    init(_ answer: LeaderboardCache.Answer) { self.answer = answer }
+
+    enum Keys: String, CodingKey { case computedAt, stale }
+
+    func encode(to encoder: any Encoder) throws {
+        try answer.snapshot.report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(BrowsePages.timestamp(answer.snapshot.computedAt), forKey: .computedAt)
+        try container.encode(answer.stale, forKey: .stale)
+    }
 }

@@ -79,14 +79,16 @@ public enum BrowseOpenAPI {
             },
             "/api/leaderboards": {
               "get": {
-                "summary": "The leaderboards per pack and evaluation profile with bootstrap intervals (as collabbench leaderboard).",
+                "summary": "The leaderboards per pack and evaluation profile with bootstrap intervals (as collabbench leaderboard), computed in the background: the last computed board is answered at once, with stale true while a newer one is computed after the store changed.",
                 "operationId": "getLeaderboards",
                 "responses": { "200": { "description": "The report: boards (pack, kind, metric, profile, differences, rows), level, resamples, seed, runProfiles.", "content": { "application/json": { "schema": {
-                  "type": "object", "required": ["boards", "level", "resamples", "seed", "runProfiles"],
+                  "type": "object", "required": ["boards", "level", "resamples", "seed", "runProfiles", "computedAt", "stale"],
                   "properties": {
                     "boards": { "type": "array", "items": { "type": "object", "required": ["pack", "kind", "metric", "profile", "differences", "rows"] } },
                     "level": { "type": "number" }, "resamples": { "type": "integer" }, "seed": { "type": "string" },
-                    "runProfiles": { "type": "object", "additionalProperties": { "type": "string" } } } } } } } }
+                    "runProfiles": { "type": "object", "additionalProperties": { "type": "string" } },
+                    "computedAt": { "type": "string", "format": "date-time", "description": "When this board was computed (UTC)." },
+                    "stale": { "type": "boolean", "description": "The store changed after this board was computed; a newer board is being computed (reload for it)." } } } } } } }
               }
             },
             "/api/compare": {

@@ -1,6 +1,7 @@
 import CollabBenchCore
 import CollabBenchReports
 import CollabBenchStore
+import Foundation
 import Hummingbird
 
 /// The results browser's server-rendered pages: `/` (leaderboards), `/runs`, `/runs/{id}` (the
@@ -17,7 +18,8 @@ enum BrowsePages {
     /// Registers the pages on `router`.
     static func register<Context: RequestContext>(_ service: BrowseService, on router: Router<Context>) {
         router.get("/") { _, _ in
-            page("Leaderboards", leaderboards(try await service.leaderboards()))
+            let answer = try await service.leaderboards()
+            return page("Leaderboards", leaderboards(answer.snapshot.report, freshness: freshness(answer)))
         }
         router.get("/runs") { _, _ in
             page("Runs", runList(try await service.store.runOverviews()))
@@ -67,9 +69,25 @@ enum BrowsePages {
 
     // MARK: - Leaderboards
 
-    static func leaderboards(_ report: LeaderboardReport) -> String {
+    /// ISO 8601 in UTC, to the second (the board's `computedAt`).
+    static func timestamp(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
+    /// The line saying when the board was computed: "as of …, updating" while a newer board is
+    /// computed in the background; the first board notes that the page waited for it.
+    static func freshness(_ answer: LeaderboardCache.Answer) -> String {
+        let time = "<time datetime=\"\(h(timestamp(answer.snapshot.computedAt)))\">\(h(timestamp(answer.snapshot.computedAt)))</time>"
+        if answer.stale {
+            return "<p class=\"muted\" id=\"board-freshness\" data-stale=\"true\">As of \(time), updating: the store changed and a newer board is being computed; reload in a moment.</p>\n"
+        }
+        let waited = answer.waited ? " (the server's first leaderboard; this page waited for it to be computed)" : ""
+        return "<p class=\"muted\" id=\"board-freshness\" data-stale=\"false\">As of \(time)\(waited).</p>\n"
+    }
+
+    static func leaderboards(_ report: LeaderboardReport, freshness: String = "") -> String {
         let level = Int((report.level * 100).rounded())
-        var out = "<h1>Leaderboards</h1>\n<section id=\"leaderboard\">\n"
+        var out = "<h1>Leaderboards</h1>\n<section id=\"leaderboard\">\n" + freshness
         out += "<p class=\"muted\">Means over tasks with \(level)% percentile-bootstrap intervals over tasks (\(report.resamples) resamples, seed \(h(report.seed))). Task metrics and ITR ×100; #Tok in thousands.</p>\n"
         if report.boards.isEmpty { out += "<p>No runs in this store yet.</p>\n" }
         for (index, board) in report.boards.enumerated() {

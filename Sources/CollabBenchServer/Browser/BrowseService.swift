@@ -1,34 +1,37 @@
 import CollabBenchReports
 import CollabBenchStore
 import Dispatch
-import Synchronization
+import Foundation
 
 /// What the results browser reads: the store (opened read-only, so a run can write it at the
-/// same time) and a cache of the whole-store reports (leaderboards), rebuilt when the store's
-/// change marker moves. Page queries go straight to the store; they are cheap.
+/// same time) and the whole-store reports (leaderboards), computed off the request path by a
+/// ``LeaderboardCache`` that starts with the service and recomputes in the background when the
+/// store's change marker moves. Page queries go straight to the store; they are cheap.
 public final class BrowseService: Sendable {
     /// The store being browsed.
     public let store: ResultStore
     /// Settings of the leaderboards' intervals.
     public let leaderboardOptions: LeaderboardOptions
-    private let cachedReport = Mutex<(marker: String, report: LeaderboardReport)?>(nil)
+    /// The leaderboards, computed in the background.
+    public let leaderboardCache: LeaderboardCache
 
-    /// A service over `store`.
-    public init(store: ResultStore, leaderboardOptions: LeaderboardOptions = .init()) {
+    /// A service over `store`; the first leaderboard computation starts now. `beforeLeaderboard`
+    /// runs at the start of every leaderboard computation (a test hook; see ``LeaderboardCache``).
+    public init(
+        store: ResultStore, leaderboardOptions: LeaderboardOptions = .init(),
+        beforeLeaderboard: @escaping @Sendable () async -> Void = {}, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.leaderboardOptions = leaderboardOptions
+        self.leaderboardCache = LeaderboardCache(store: store, options: leaderboardOptions, beforeCompute: beforeLeaderboard, now: now)
+        leaderboardCache.start()
     }
 
     /// Leaderboards per pack and evaluation profile, with intervals (the `leaderboard` command's
-    /// report), built off the server's threads and reused until the store changes.
-    public func leaderboards() async throws -> LeaderboardReport {
-        let marker = try await store.changeMarker()
-        if let cached = cachedReport.withLock({ $0 }), cached.marker == marker { return cached.report }
-        let store = store
-        let options = leaderboardOptions
-        let report = try await Self.offThread { try Leaderboard.build(store: store, options: options) }
-        cachedReport.withLock { $0 = (marker, report) }
-        return report
+    /// report): the last computed board at once (marked stale while a newer one is computed), or
+    /// the first one once computed.
+    public func leaderboards() async throws -> LeaderboardCache.Answer {
+        try await leaderboardCache.current()
     }
 
     /// The `compare` report of runs `a` and `b` (ids, names or single-run tags), or nil when one
