@@ -12,6 +12,8 @@ import NIOCore
 /// - `POST /study/<token>/message`, `/rate`, `/finish`: the forms; each carries the participant's
 ///   form token (checked: 403 otherwise), bodies above ``maxBodyBytes`` are refused (413), and a
 ///   success redirects back to the page (303).
+/// - `POST /study/<token>/stream`: the message form sent by the page's script; the same checks
+///   and the same stored message, answered with the reply as server-sent events (``StudyStream``).
 ///
 /// A token reaches only its own participant; an unknown or malformed one is 404, like any missing
 /// page, so links cannot be enumerated. Every model reply and task text is escaped.
@@ -42,11 +44,15 @@ public enum StudyRoutes {
         router.post("/study/:token/message") { request, context in
             let token = try context.parameters.require("token")
             return await form(request, token: token) { form in
-                let message = form["message"]
-                guard message.count <= maxMessageCharacters else {
-                    throw StudyFailure.invalid("the message is longer than \(maxMessageCharacters) characters")
+                _ = try await message(form, token: token, lazy)
+            }
+        }
+        router.post("/study/:token/stream") { request, context in
+            let token = try context.parameters.require("token")
+            return await reading(request) { form in
+                await respond(token: token) {
+                    StudyStream.response(try await message(form, token: token, lazy))
                 }
-                _ = try await lazy.conductor().send(token: token, csrf: form["csrf"], message: message)
             }
         }
         router.post("/study/:token/rate") { request, context in
@@ -76,8 +82,29 @@ public enum StudyRoutes {
         return (quality, interaction, comment)
     }
 
+    /// Sends the message of a message form (the form and the streamed path alike).
+    static func message(_ form: StudyForm, token: String, _ lazy: LazyConductor) async throws -> StudyConductor.View {
+        let message = form["message"]
+        guard message.count <= maxMessageCharacters else {
+            throw StudyFailure.invalid("the message is longer than \(maxMessageCharacters) characters")
+        }
+        return try await lazy.conductor().send(token: token, csrf: form["csrf"], message: message)
+    }
+
     /// Reads a form body (413 above the limit), runs `body`, and redirects to the page.
     static func form(_ request: Request, token: String, _ body: (StudyForm) async throws -> Void) async -> Response {
+        await reading(request) { form in
+            await respond(token: token) {
+                try await body(form)
+                return Response(
+                    status: .seeOther,
+                    headers: [.location: "/study/\(token)", .cacheControl: "no-store", .referrerPolicy: "no-referrer"])
+            }
+        }
+    }
+
+    /// Reads a form body and hands it to `body`; a body above ``maxBodyBytes`` is 413.
+    static func reading(_ request: Request, _ body: (StudyForm) async -> Response) async -> Response {
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
             return errorPage(.contentTooLarge, "The form is larger than \(maxBodyBytes) bytes.")
         }
@@ -87,13 +114,7 @@ public enum StudyRoutes {
         } catch {
             return errorPage(.contentTooLarge, "The form is larger than \(maxBodyBytes) bytes.")
         }
-        let form = StudyForm(body: String(buffer: buffer))
-        return await respond(token: token) {
-            try await body(form)
-            return Response(
-                status: .seeOther,
-                headers: [.location: "/study/\(token)", .cacheControl: "no-store", .referrerPolicy: "no-referrer"])
-        }
+        return await body(StudyForm(body: String(buffer: buffer)))
     }
 
     /// Runs `body`, turning a ``StudyFailure`` into its status and a short page.
