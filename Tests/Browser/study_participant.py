@@ -2,7 +2,8 @@
 
 Opens the participant's link, reads the task card, chats --turns times (rating whenever the page
 asks for it), ends the chat with the final rating, and takes a screenshot at each stage. Prints
-one JSON object on stdout: what it read and did, the screenshots' paths, and whether any model
+one JSON object on stdout: what it read and did (how many replies arrived without a page
+navigation, i.e. streamed by the page's script), the screenshots' paths, and whether any model
 reply ran as script (the scripted agent's replies carry a <script> that sets document.title).
 
 Started by the Swift test StudyBrowserTests; exits non-zero with a message on stderr on failure.
@@ -39,7 +40,7 @@ def main():
     driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
     wait = WebDriverWait(driver, 60)
     shots = []
-    result = {"ratings_given": 0, "messages_sent": 0, "titles": []}
+    result = {"ratings_given": 0, "messages_sent": 0, "streamed_replies": 0, "titles": []}
 
     def shot(name):
         path = os.path.join(args.out, name + ".png")
@@ -63,12 +64,17 @@ def main():
                 rate("rate", "rate", 7, 8, "going fine")
                 wait.until(EC.presence_of_element_located((By.ID, "message-form")))
                 result["ratings_given"] += 1
+            # A marker on the window survives only if the reply arrives without a page navigation
+            # (the page's script streams it from /stream and updates the page in place).
+            driver.execute_script("window.__studyTurn = arguments[0];", turn)
             box = driver.find_element(By.ID, "message")
             box.send_keys("Turn %d: %s" % (turn, result["first_prompt"][:200] if turn == 1 else "please revise it"))
             driver.find_element(By.ID, "send").click()
             # The reply is the agent's turn after this message: msg-(2*turn - 1).
             wait.until(EC.presence_of_element_located((By.ID, "msg-%d" % (2 * turn - 1))))
             result["messages_sent"] += 1
+            if driver.execute_script("return window.__studyTurn === arguments[0];", turn):
+                result["streamed_replies"] += 1
             result["titles"].append(driver.title)
             if turn == 2:
                 shot("02-chat")

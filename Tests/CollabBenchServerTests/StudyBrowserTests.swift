@@ -83,6 +83,8 @@ struct StudyBrowserTests {
             let intent = (result["intent"] as? String ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(!intent.isEmpty && task.hiddenIntent.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix(String(intent.prefix(60))))
             #expect(result["messages_sent"] as? Int == 4)
+            // Every reply came through the streamed path: no page navigation while it arrived.
+            #expect(result["streamed_replies"] as? Int == 4)
             #expect((result["ratings_given"] as? Int ?? 0) >= 1)
             #expect(result["script_ran"] as? Bool == false)
             #expect((result["last_reply"] as? String ?? "").contains("<script>"))
