@@ -13,6 +13,12 @@ import Foundation
 /// of other task kinds, and the base URLs of model specs (a server address says where a model
 /// runs, not which model it is; the local demo uses a new port every time). Settings added to the
 /// configuration later join the profile by themselves.
+///
+/// A *human run* (its user role is a person: `human/study`, `human/simulatorarena`) has no
+/// simulated user, so the user role does not count when it is matched with the profile of
+/// simulated runs: ``admitsHumanRun(_:)`` lets a study join the board of simulated runs of the same
+/// pack, tasks, judge, protocol and metric settings. Prompts used only by `calibrate judge`
+/// (``calibrationOnlyPrompts``) are never part of a profile: no run's scores depend on them.
 public struct EvaluationProfile: Sendable, Hashable, Codable {
     /// Pack name, version, kind and content hash.
     public var packName: String
@@ -76,8 +82,11 @@ public struct EvaluationProfile: Sendable, Hashable, Codable {
         return out
     }
 
+    /// Prompt templates only `calibrate judge` uses (a run records every template's hash).
+    public static let calibrationOnlyPrompts: Set<String> = ["judge.document-quality"]
+
     private static func includesPrompt(_ name: String, kind: TaskKind) -> Bool {
-        if name.hasPrefix("agent.") { return false }
+        if name.hasPrefix("agent.") || calibrationOnlyPrompts.contains(name) { return false }
         let guidance = "user-simulator.guidance."
         if name.hasPrefix(guidance) { return name == guidance + kind.rawValue }
         return true
@@ -94,6 +103,41 @@ public struct EvaluationProfile: Sendable, Hashable, Codable {
 
     private static func specWithoutURL(_ spec: String) -> String {
         spec.split(separator: "@", maxSplits: 1).first.map(String.init) ?? spec
+    }
+
+    // MARK: - Human runs
+
+    /// Whether a user role is a person (`human/…`) rather than a simulated user.
+    public static func isHumanUser(_ userSimulator: String) -> Bool { userSimulator.hasPrefix("human/") }
+
+    /// Whether a flattened setting describes the user role: the simulated user's model, sampling,
+    /// prompts, personas and re-runs. A human run's profile is matched without them.
+    public static func isUserRoleSetting(_ key: String) -> Bool {
+        key == "userSimulator" || key.hasPrefix("conversation.simulatorSampling.") || key.hasPrefix("promptHashes.user-simulator.")
+            || key.hasPrefix("personas") || key.hasPrefix("simulatorReruns")
+    }
+
+    /// Whether the profile `human` of a human run belongs on this profile's board: same pack
+    /// (name, version, kind, content hash), its tasks among this profile's tasks, and every
+    /// setting equal once the user role is left out on both sides.
+    public func admitsHumanRun(_ human: EvaluationProfile) -> Bool {
+        guard packName == human.packName, packVersion == human.packVersion, packKind == human.packKind, packHash == human.packHash else {
+            return false
+        }
+        guard Set(human.taskIDs).isSubset(of: taskIDs) else { return false }
+        return settings.filter { !Self.isUserRoleSetting($0.key) } == human.settings.filter { !Self.isUserRoleSetting($0.key) }
+    }
+
+    /// What identifies the judge's interactivity scoring in this profile: its model (without base
+    /// URL), its rubric and that rubric's prompt hash. A judge calibration applies to a board when
+    /// the keys are equal.
+    /// - Parameter judge: Another judge of the same settings (a calibration's additional judge),
+    ///   as a spec; nil for the profile's judge.
+    public func judgeCalibrationKey(judge: String? = nil) -> String {
+        let scale = plain(settings["itrScale"]) ?? "three-level"
+        let template = scale == "unit" ? "judge.interactivity.unit" : "judge.interactivity"
+        let model = judge.map(Self.specWithoutURL) ?? judgeModel
+        return [model, scale, plain(settings["promptHashes.\(template)"]) ?? ""].joined(separator: "\u{1F}")
     }
 
     // MARK: - Reading the profile

@@ -117,6 +117,15 @@ public struct LeaderboardRow: Sendable, Codable, Hashable {
     /// Mean elicitation rate (points: share of the simulated users' known facts the agent asked
     /// for) over conversations that have one; nil (absent from the JSON) when none has.
     public var elicitation: Double? = nil
+    /// The user role when it is a person (`human/study`, `human/simulatorarena`); nil (absent
+    /// from the JSON) for simulated users.
+    public var user: String? = nil
+    /// True for a human run's row (a study beside the simulated runs of its board); nil (absent
+    /// from the JSON) otherwise.
+    public var humanRun: Bool? = nil
+    /// The judge's calibration against real users on the board's task kind, when `calibrate judge`
+    /// has been run for this judge; nil (absent from the JSON) otherwise.
+    public var judgeCalibration: JudgeCalibrationFigure? = nil
     /// Mean known cost per conversation in US dollars.
     public var costPerConversationUSD: Double? { costUSD.map { conversations > 0 ? $0 / Double(conversations) : 0 } }
 }
@@ -163,11 +172,17 @@ public enum Leaderboard {
     }
 
     /// The boards of `store`. Runs without conversations are left out.
+    ///
+    /// A human run (a study) whose profile matches a board of simulated runs in everything but the
+    /// user role (``EvaluationProfile/admitsHumanRun(_:)``) joins that board as its own row,
+    /// marked ``LeaderboardRow/humanRun``. Rows whose judge has a stored calibration
+    /// (`calibrate judge`) on the board's task kind carry it (``LeaderboardRow/judgeCalibration``).
     /// - Throws: ``CollabBenchError`` for store failures.
     public static func build(store: ResultStore, options: LeaderboardOptions = .init()) throws -> LeaderboardReport {
         var groups: [String: [String: [RunData]]] = [:]  // pack → profile id → runs
         var profiles: [String: EvaluationProfile] = [:]
         var runProfiles: [String: String] = [:]
+        var calibrations = JudgeCalibrations()
         for run in try store.runs() where options.pack == nil || run.packName == options.pack {
             // Conversations the simulator gate excluded (every attempt broke the protocol) leave the scores.
             let gate = try store.gateRecords(runID: run.id)
@@ -179,6 +194,16 @@ public enum Leaderboard {
             profiles[profile.id] = profile
             runProfiles[run.id] = profile.id
             groups[run.packName, default: [:]][profile.id, default: []].append(data)
+            try calibrations.add(run, profile: profile, store: store)
+        }
+        if options.pack != nil {
+            // Calibrations are runs of their own packs: read them even when one pack is asked for.
+            for run in try store.runs() where run.packName != options.pack && JudgeCalibrations.mayBeCalibration(run) {
+                try calibrations.add(run, profile: EvaluationProfile(run: run, taskIDs: [String]()), store: store)
+            }
+        }
+        for pack in groups.keys {
+            groups[pack] = joiningHumanRuns(groups[pack] ?? [:], profiles: profiles, runProfiles: &runProfiles)
         }
         var boards: [LeaderboardBoard] = []
         for pack in groups.keys.sorted() {
@@ -191,7 +216,8 @@ public enum Leaderboard {
             guard let reference = ordered.first.flatMap({ profiles[$0] }) else { continue }
             for profileID in ordered {
                 guard let profile = profiles[profileID], let runs = byProfile[profileID] else { continue }
-                let rows = boardRows(runs, profile: profile, options: options)
+                let figure = calibrations.figure(for: profile)
+                let rows = boardRows(runs, profile: profile, options: options).map { $0.withJudgeCalibration(figure) }
                 boards.append(LeaderboardBoard(
                     pack: pack, kind: profile.packKind, metric: profile.packKind.metric.name, profile: profile,
                     differences: profileID == reference.id ? [] : profile.differences(from: reference), rows: rows))
@@ -199,6 +225,31 @@ public enum Leaderboard {
         }
         return LeaderboardReport(
             boards: boards, level: options.level, resamples: options.resamples, seed: String(options.seed), runProfiles: runProfiles)
+    }
+
+    /// `byProfile` with each board of human runs only moved onto the board of simulated runs that
+    /// admits it (the one with most conversations when several do); `runProfiles` follows.
+    static func joiningHumanRuns(
+        _ byProfile: [String: [RunData]], profiles: [String: EvaluationProfile], runProfiles: inout [String: String]
+    ) -> [String: [RunData]] {
+        func isHuman(_ id: String) -> Bool { byProfile[id]?.allSatisfy { EvaluationProfile.isHumanUser($0.run.userSimulator) } ?? false }
+        let human = byProfile.keys.filter(isHuman).sorted()
+        guard !human.isEmpty else { return byProfile }
+        let simulated = byProfile.keys.filter { !isHuman($0) }.sorted { a, b in
+            let ca = byProfile[a]?.reduce(0) { $0 + $1.conversations.count } ?? 0
+            let cb = byProfile[b]?.reduce(0) { $0 + $1.conversations.count } ?? 0
+            return ca != cb ? ca > cb : a < b
+        }
+        var out = byProfile
+        for id in human {
+            guard let profile = profiles[id], let runs = out[id],
+                let target = simulated.first(where: { profiles[$0]?.admitsHumanRun(profile) ?? false })
+            else { continue }
+            out[target, default: []].append(contentsOf: runs)
+            out[id] = nil
+            for data in runs { runProfiles[data.run.id] = target }
+        }
+        return out
     }
 
     // MARK: - Rows
@@ -262,6 +313,7 @@ public enum Leaderboard {
             .withCost(runs.map(\.cost))
             .withSimulatorGate(runs.flatMap(\.gate.values))
             .withElicitation(completed)
+            .withHumanUser(first.run)
     }
 
     static func passAtK(_ conversations: [ConversationScores], metric: String) -> [PassAtKEstimate] {
@@ -348,6 +400,8 @@ struct AgentIdentity: Hashable {
         }
         label = run.agentPreset == "base" ? spec : "\(spec) [\(run.agentPreset)]"
         var keys = ["agent=\(run.agent)", "preset=\(run.agentPreset)"]
+        // A human run is its own row, even beside simulated runs of the same agent.
+        if EvaluationProfile.isHumanUser(run.userSimulator) { keys.append("user=\(run.userSimulator)") }
         var sampling: [String] = []
         if case .object(let root)? = try? JSONValue.parse(run.configJSON) {
             for (key, value) in root.sorted(by: { $0.key < $1.key }) where key.lowercased().hasPrefix("agent") && key != "agent" {

@@ -17,6 +17,16 @@ public enum LeaderboardRenderer {
             for row in board.rows {
                 if let gate = row.simulatorGate { out += "  simulator gate, \(TerminalText.sanitize(row.agent)): \(gate.summary)\n" }
             }
+            if let figure = board.rows.lazy.compactMap(\.judgeCalibration).first {
+                out += "  judge calibrated on \(TerminalText.sanitize(figure.set)) (run \(TerminalText.sanitize(figure.calibrationRun))): "
+                out += "Spearman ρ of its interactivity vs \(TerminalText.sanitize(figure.ratingMetric)) \(figure.summary)\n"
+            }
+            let humanRows = board.rows.filter { $0.humanRun == true }
+            if !humanRows.isEmpty, humanRows.count < board.rows.count {
+                out += "  human runs on this board (real users, not the simulated user): "
+                let marked = humanRows.map { "\(TerminalText.sanitize($0.agent)) (\(TerminalText.sanitize($0.user ?? "human")))" }
+                out += marked.joined(separator: ", ") + "\n"
+            }
             out += "\n"
         }
         out += "Intervals: \(Int((report.level * 100).rounded()))% percentile bootstrap over tasks, \(report.resamples) resamples, seed \(report.seed).\n"
@@ -45,6 +55,7 @@ public enum LeaderboardRenderer {
         if let k = passK(board) { header += ["pass@\(k)", "pass^\(k)"] }
         if board.rows.contains(where: { $0.costUSD != nil }) { header += ["$ / conv"] }
         if board.rows.contains(where: { $0.elicitation != nil }) { header += ["elicit"] }
+        if board.rows.contains(where: { $0.judgeCalibration != nil }) { header += ["judge ρ vs users [95% CI]"] }
         return header
     }
 
@@ -68,6 +79,7 @@ public enum LeaderboardRenderer {
             cells += [(r.costPerConversationUSD.map { String(format: "%.4f", $0) } ?? "—") + (r.costUSD != nil && r.unpricedCalls > 0 ? " +?" : "")]
         }
         if board.rows.contains(where: { $0.elicitation != nil }) { cells += [format(r.elicitation, digits: 1)] }
+        if board.rows.contains(where: { $0.judgeCalibration != nil }) { cells += [r.judgeCalibration?.summary ?? "—"] }
         return cells
     }
 

@@ -13,14 +13,17 @@ struct CalibrateCommand: AsyncParsableCommand {
 }
 
 /// `collabbench calibrate judge`: the interactivity judge on every human conversation, against
-/// the users' ratings.
+/// the users' ratings; the document-quality judge on documents and the correctness check on math.
 struct CalibrateJudgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "judge",
         abstract: "Judge every human conversation and report Spearman, Kendall tau-b and Pearson against the users' ratings.",
         discussion: """
-            Needs human runs in the store (collabbench humans import). The judges' scores are stored as a \
-            new run per reference set. Unreadable judge replies are unscored and counted, never 0.
+            Needs human runs in the store (collabbench humans import). Instruments: interactivity (against the \
+            users' interaction rating; math: overall rating), document quality 1-10 on the final document (against \
+            the users' document rating), and on math the correctness of the assistant's last answer against the \
+            MATH reference (--math; against the students' overall rating). The judges' scores are stored as a new \
+            run per reference set. Unreadable judge replies are unscored and counted, never 0.
             """)
 
     @Option(help: "The results database holding the human runs.")
@@ -50,10 +53,21 @@ struct CalibrateJudgeCommand: AsyncParsableCommand {
     @Option(help: "A pricing file on top of the built-in prices (see 'run --pricing').")
     var pricing: String?
 
+    @Option(
+        help: """
+            The MATH file (e.g. ../shared/data/math/math_all.jsonl.gz) the math reference answers are read from; \
+            without it correctness is not checked.
+            """
+    )
+    var math: String?
+
+    @Flag(help: "Only the interactivity judge (no document-quality judge, no correctness check).")
+    var interactivityOnly = false
+
     @Flag(inversion: .prefixedNo, help: "Ask the judge for JSON through response_format.")
     var structuredOutput = true
 
-    @Flag(help: "Print JSON: the statistics and every conversation's id, user rating and judge scores.")
+    @Flag(help: "Print JSON: the statistics and every conversation's id, user rating and judge scores, per instrument.")
     var json = false
 
     func validate() throws {
@@ -75,15 +89,24 @@ struct CalibrateJudgeCommand: AsyncParsableCommand {
             plan.limit = limit
             plan.promptsDirectory = prompts
             plan.pricingFile = pricing
+            plan.mathFile = math
+            plan.otherInstruments = !interactivityOnly
             let outcome = try await plan.run()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(outcome.calibration), as: UTF8.self))
-            } else {
-                for line in outcome.calibration.renderedText().split(separator: "\n") { print(TerminalText.sanitize(String(line))) }
-                print("Cost: \(RunCommand.costLine(outcome.meter))")
-            }
+            try CalibrateCommand.report(outcome.calibration, text: outcome.calibration.renderedText(), meter: outcome.meter, json: json)
+        }
+    }
+}
+
+extension CalibrateCommand {
+    /// Prints a calibration: as pretty JSON, or as sanitised text lines and the cost line.
+    static func report(_ value: some Encodable, text: String, meter: RunMeterSnapshot, json: Bool) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        } else {
+            for line in text.split(separator: "\n") { print(TerminalText.sanitize(String(line))) }
+            print("Cost: \(RunCommand.costLine(meter))")
         }
     }
 }
@@ -154,14 +177,7 @@ struct CalibrateSimulatorCommand: AsyncParsableCommand {
             plan.promptsDirectory = prompts
             plan.pricingFile = pricing
             let outcome = try await plan.run()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(outcome.calibration), as: UTF8.self))
-            } else {
-                for line in outcome.calibration.renderedText().split(separator: "\n") { print(TerminalText.sanitize(String(line))) }
-                print("Cost: \(RunCommand.costLine(outcome.meter))")
-            }
+            try CalibrateCommand.report(outcome.calibration, text: outcome.calibration.renderedText(), meter: outcome.meter, json: json)
         }
     }
 }

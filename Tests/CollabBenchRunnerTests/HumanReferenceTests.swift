@@ -281,7 +281,9 @@ struct HumanReferenceTests {
         #expect(calibration.sets[1].conversations.count == 3)
         #expect(server.requests.contains { $0.body.contains("What is $2+3$?") })
         // Unreadable replies were retried (3 attempts × 2 repeats for CASE-4 of judge A).
-        let caseFourA = server.requests.filter { ($0.json?["model"] as? String) == "judge-a" && $0.body.contains("CASE-4") }
+        let caseFourA = server.requests.filter {
+            ($0.json?["model"] as? String) == "judge-a" && $0.body.contains("CASE-4") && $0.body.contains("You are evaluating how well")
+        }
         #expect(caseFourA.count == 6)
 
         // Stored as an ordinary run: the human ratings copied, the judges' itr beside them.
@@ -316,7 +318,7 @@ struct HumanReferenceTests {
             throw error
         }
         #expect(outcome.calibration.sets.map(\.conversations.count) == [2, 2])
-        #expect(server.requests.count == 4)
+        #expect(server.requests.count == 6)  // interactivity on 2 + 2, document quality on the 2 documents
         let store = try ResultStore(path: fixture.store)
         let run = try #require(try store.run(outcome.calibration.sets[0].calibrationRun))
         let judged = try store.conversationScores(runID: run.id)

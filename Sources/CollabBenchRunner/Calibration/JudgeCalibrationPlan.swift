@@ -3,7 +3,8 @@ import CollabBenchModels
 import CollabBenchStore
 import Foundation
 
-/// What `calibrate judge` needs: the store with the human runs and the judges to calibrate.
+/// What `calibrate judge` needs: the store with the human runs, the judges to calibrate and (for
+/// the math correctness check) the MATH file.
 ///
 /// ``run(environment:)`` builds each judge through the same chain as a run's (``ModelStack``:
 /// client → rate budget → cache → meter) and with the same settings type (``JudgeSettings``),
@@ -31,6 +32,11 @@ public struct JudgeCalibrationPlan: Sendable {
     public var promptsDirectory: String?
     /// A pricing file on top of the built-in prices.
     public var pricingFile: String?
+    /// The MATH file the math conversations' reference answers are read from (nil: correctness is
+    /// not checked, and the report says so).
+    public var mathFile: String?
+    /// Also run the document-quality judge on document creation and the correctness check on math.
+    public var otherInstruments = true
 
     /// Creates a plan with the defaults.
     public init(store: String, judges: [String]) {
@@ -47,8 +53,8 @@ public struct JudgeCalibrationPlan: Sendable {
     }
 
     /// Checks the judges' servers, then judges every human conversation.
-    /// - Throws: ``CollabBenchError`` for a missing store, no judge, a bad spec, an unreachable
-    ///   judge, a store without human runs, or store failures.
+    /// - Throws: ``CollabBenchError`` for a missing store, no judge, a bad spec, an unreadable MATH
+    ///   file, an unreachable judge, a store without human runs, or store failures.
     public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Outcome {
         guard FileManager.default.fileExists(atPath: store) else {
             throw CollabBenchError(.missingFile, "no results database here", file: store)
@@ -61,6 +67,8 @@ public struct JudgeCalibrationPlan: Sendable {
         let specs = try judges.map { try ModelSpec(parsing: $0) }
         let resultStore = try ResultStore(path: store)
         let prompts = try PromptLibrary.load(overrideDirectory: promptsDirectory)
+        if otherInstruments { _ = try prompts.template(DocumentQualityJudge.templateName) }
+        let references = try otherInstruments ? mathFile.map { try JudgeCalibrationReferences.load(mathFile: $0) } : nil
         let prices = try pricingFile.map(PricingFile.load(path:)).map(PricingTable.builtin.merging) ?? PricingTable.builtin
         let meter = RunMeter()
         let factory = ModelClientFactory(environment: environment)
@@ -70,10 +78,17 @@ public struct JudgeCalibrationPlan: Sendable {
             let settings = JudgeSettings(
                 sampling: Sampling(temperature: 0, maxTokens: judgeMaxTokens), structuredOutput: structuredOutput,
                 maxAttempts: judgeAttempts, scale: scale)
+            let judgeModels = specs.map { models.model($0, role: .judge) }
+            let documentJudges = judgeModels.map {
+                DocumentQualityJudge(
+                    model: $0, prompts: prompts, sampling: settings.sampling, structuredOutput: structuredOutput,
+                    maxAttempts: judgeAttempts)
+            }
             let calibrator = JudgeCalibrator(
-                store: resultStore,
-                judges: specs.map { settings.interactivityJudge(model: models.model($0, role: .judge), prompts: prompts) },
-                repeats: judgeRepeats, seed: seed, limit: limit)
+                store: resultStore, judges: judgeModels.map { settings.interactivityJudge(model: $0, prompts: prompts) },
+                repeats: judgeRepeats, seed: seed, limit: limit, documentJudges: otherInstruments ? documentJudges : [],
+                accuracyJudges: otherInstruments ? judgeModels.map { settings.accuracyJudge(model: $0, prompts: prompts) } : [],
+                references: references)
             let calibration = try await calibrator.calibrate()
             try await factory.shutdown()
             return Outcome(calibration: calibration, meter: meter.snapshot())

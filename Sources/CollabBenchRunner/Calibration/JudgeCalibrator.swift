@@ -7,13 +7,23 @@ import CollabBenchStore
 import Foundation
 
 /// Judges every human conversation of a store with one or more interactivity judges and holds
-/// their scores against the users' own ratings.
+/// their scores against the users' own ratings; on document creation also a document-quality
+/// judge (against the users' document rating), on math tutoring the correctness of the
+/// assistant's last answer (against the students' overall rating).
 ///
 /// Each human run (``HumanRunLayout``) is copied into a new *calibration run*: the same
 /// conversations and human ratings, plus the judges' `itr` scores (and `itr.<judge>.<repeat>`
 /// with several judges or repeats, as a run stores them) and every judge call. It is an ordinary
 /// run, so the leaderboard shows it (marked `[human]`) with its judges' agreement. Unreadable
 /// replies leave a conversation unscored; it is counted and left out of the statistics, never 0.
+/// The other instruments are stored beside `itr` as `document_quality` / `correctness` (each
+/// judge and repeat also as `<metric>.<judge>.<repeat>` with several), with their judge calls.
+///
+/// Correctness: the assistant's last `\boxed{}` answer (newest message first) is checked
+/// symbolically against the MATH reference answer of the conversation's problem (or of the
+/// similar problem the student moved on to); when the assistant boxed nothing, as tutors mostly
+/// do, each judge's accuracy prompt (`judge.accuracy`, the paper's judged accuracy) grades its
+/// last answer against the reference solution(s).
 public struct JudgeCalibrator: Sendable {
     /// The store holding the human runs; the calibration runs are written to it.
     public var store: ResultStore
@@ -27,13 +37,24 @@ public struct JudgeCalibrator: Sendable {
     public var resamples: Int
     /// Only the first N conversations of each set (nil: all), e.g. for a quick check on a slow model.
     public var limit: Int?
+    /// The document-quality judges, one per interactivity judge (none: the instrument is not run).
+    public var documentJudges: [DocumentQualityJudge]
+    /// The accuracy judges, one per interactivity judge, for answers that cannot be checked
+    /// symbolically (none: those conversations are unscored).
+    public var accuracyJudges: [AccuracyJudge]
+    /// The MATH reference solutions (nil: correctness is not checked).
+    public var references: JudgeCalibrationReferences?
 
     /// Creates a calibrator.
     public init(
         store: ResultStore, judges: [InteractivityJudge], repeats: Int = 1, seed: Int = 0, resamples: Int = Bootstrap.defaultResamples,
-        limit: Int? = nil
+        limit: Int? = nil, documentJudges: [DocumentQualityJudge] = [], accuracyJudges: [AccuracyJudge] = [],
+        references: JudgeCalibrationReferences? = nil
     ) {
         self.limit = limit
+        self.documentJudges = documentJudges
+        self.accuracyJudges = accuracyJudges
+        self.references = references
         self.store = store
         self.judges = judges
         self.repeats = max(1, repeats)
@@ -75,7 +96,10 @@ public struct JudgeCalibrator: Sendable {
         config.seed = seed
         config.limit = limit
         config.name = "\(source.name) judged by \(judges.map { $0.model.spec.description }.joined(separator: ", "))"
-        let judgePrompts = Set(judges.map(\.scale.templateName)).sorted().compactMap { try? judges[0].prompts.template($0) }
+        var templateNames = Set(judges.map(\.scale.templateName))
+        if set == .documentCreation, !documentJudges.isEmpty { templateNames.insert(DocumentQualityJudge.templateName) }
+        if set == .mathTutoring, references != nil, !accuracyJudges.isEmpty { templateNames.insert(AccuracyJudge.templateName) }
+        let judgePrompts = templateNames.sorted().compactMap { try? judges[0].prompts.template($0) }
         for template in judgePrompts { config.promptHashes[template.name] = template.hash }
         let now = Date()
         let runID = BenchmarkRunner.newRunID(at: now)
@@ -91,6 +115,7 @@ public struct JudgeCalibrator: Sendable {
         var rows: [JudgeCalibration.ConversationScore] = []
         var unscored = [Int](repeating: 0, count: judges.count)
         var failed = [Int](repeating: 0, count: judges.count)
+        var second = SecondInstrument(instrument: set == .documentCreation ? .documentQuality : .correctness, judges: judges.count)
         let conversations = try store.conversationScores(runID: source.id)
         for conversation in conversations.prefix(limit ?? conversations.count) {
             let transcript = try store.transcript(conversationID: conversation.conversationID)
@@ -116,37 +141,35 @@ public struct JudgeCalibrator: Sendable {
                 }
                 verdicts.append(row)
             }
+            let recorded = transcript.turns.first { $0.role == .assistant }.map { Self.recordedModel($0.call.model) }
+            let extra = try await secondInstrument(set: set, task: task, transcript: transcript, conversation: conversation, into: &second)
             try store.copyConversation(
-                conversation.conversationID, toRun: runID, dropping: { $0 == "itr" || $0.hasPrefix("itr.") },
-                adding: aggregation.entries(verdicts), verdicts: verdicts.flatMap { $0 })
+                conversation.conversationID, toRun: runID,
+                dropping: { $0 == "itr" || $0.hasPrefix("itr.") || Self.isInstrumentMetric($0) },
+                adding: aggregation.entries(verdicts) + extra.entries, verdicts: verdicts.flatMap { $0 } + extra.verdicts)
             let rating = conversation.scores[ratingMetric]
             rows.append(
                 JudgeCalibration.ConversationScore(
-                    id: conversation.taskID,
-                    model: transcript.turns.first { $0.role == .assistant }.map { Self.recordedModel($0.call.model) },
-                    userRating: rating?.status == .scored ? rating?.value : nil, judgeScores: perJudge))
-        }
-        let statistics = judges.enumerated().map { j, judge in
-            let pairs = rows.compactMap { row -> (Double, Double)? in
-                guard let user = row.userRating, let score = row.judgeScores[j] else { return nil }
-                return (user, score)
+                    id: conversation.taskID, model: recorded, userRating: rating?.status == .scored ? rating?.value : nil,
+                    judgeScores: perJudge))
+            if let scores = extra.scores {
+                let secondRating = conversation.scores[second.instrument == .documentQuality ? HumanRating.document.metric : ratingMetric]
+                second.rows.append(
+                    JudgeCalibration.ConversationScore(
+                        id: conversation.taskID, model: recorded, userRating: secondRating?.status == .scored ? secondRating?.value : nil,
+                        judgeScores: scores))
             }
-            let x = pairs.map(\.0)
-            let y = pairs.map(\.1)
-            func estimate(_ method: Correlation.Method) -> CorrelationEstimate {
-                let bootstrapSeed = StatisticsSeed.derive(
-                    StatisticsSeed.defaultBase &+ UInt64(bitPattern: Int64(seed)), set.rawValue, judge.model.spec.description,
-                    method.rawValue)
-                return CorrelationEstimate.estimate(x, y, method: method, resamples: resamples, seed: bootstrapSeed)
-            }
-            return JudgeCalibration.JudgeStatistics(
-                judge: judge.model.spec.description, n: pairs.count, unscored: unscored[j], failed: failed[j],
-                spearman: estimate(.spearman), kendall: estimate(.kendall), pearson: estimate(.pearson))
         }
+        let statistics = self.statistics(rows, set: set, instrument: .interactivity, unscored: unscored, failed: failed)
         let alpha = judges.count > 1 ? KrippendorffAlpha.interval(rows.map(\.judgeScores))?.alpha : nil
+        var instruments = [
+            JudgeCalibration.InstrumentCalibration(
+                instrument: .interactivity, ratingMetric: ratingMetric, judges: statistics, judgesAlpha: alpha, conversations: rows)
+        ]
+        instruments.append(second.calibration(self, set: set, ratingMetric: ratingMetric))
         let result = JudgeCalibration.SetCalibration(
             set: set, humanRun: source.name, calibrationRun: runID, ratingMetric: ratingMetric, judges: statistics, judgesAlpha: alpha,
-            conversations: rows)
+            conversations: rows, instruments: instruments)
         // The statistics stay with the calibration run (and so with the judges' profile) as a recorded text.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -154,6 +177,32 @@ public struct JudgeCalibrator: Sendable {
             runID: runID, [PromptTemplate(name: Self.statisticsName, text: String(decoding: try encoder.encode(result), as: UTF8.self))])
         try store.finishRun(id: runID, status: .completed, at: BenchmarkRunner.timestamp(Date()))
         return result
+    }
+
+    /// Each judge's n, unscored and failed counts and the three coefficients (with bootstrap
+    /// intervals) of `rows` against the users' ratings.
+    func statistics(
+        _ rows: [JudgeCalibration.ConversationScore], set: HumanReferenceSet, instrument: JudgeCalibration.Instrument, unscored: [Int],
+        failed: [Int]
+    ) -> [JudgeCalibration.JudgeStatistics] {
+        judges.enumerated().map { j, judge in
+            let pairs = rows.compactMap { row -> (Double, Double)? in
+                guard let user = row.userRating, let score = row.judgeScores[j] else { return nil }
+                return (user, score)
+            }
+            let x = pairs.map(\.0)
+            let y = pairs.map(\.1)
+            func estimate(_ method: Correlation.Method) -> CorrelationEstimate {
+                // The interactivity seeds are those of the first calibrations; other instruments add their name.
+                let named = instrument == .interactivity ? [] : [instrument.rawValue]
+                let parts = [set.rawValue, judge.model.spec.description, method.rawValue] + named
+                let bootstrapSeed = StatisticsSeed.derive(StatisticsSeed.defaultBase &+ UInt64(bitPattern: Int64(seed)), parts: parts)
+                return CorrelationEstimate.estimate(x, y, method: method, resamples: resamples, seed: bootstrapSeed)
+            }
+            return JudgeCalibration.JudgeStatistics(
+                judge: judge.model.spec.description, n: pairs.count, unscored: unscored[j], failed: failed[j],
+                spearman: estimate(.spearman), kendall: estimate(.kendall), pearson: estimate(.pearson))
+        }
     }
 
     /// The name of the text holding a calibration run's statistics (``JudgeCalibration/SetCalibration`` as JSON).

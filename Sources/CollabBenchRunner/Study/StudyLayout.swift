@@ -9,7 +9,8 @@ import Foundation
 /// - The configuration is the one a simulated run of the same pack, agent and judges would pin,
 ///   with the user role ``userSimulator`` (`human/study`) and the preset ``HumanRunLayout/preset``
 ///   (`human`), as `humans import` marks its runs: the leaderboard shows the agent as
-///   `<agent> [human]`, on the board of its own evaluation profile (the user role is part of it).
+///   `<agent> [human]`, as its own row on the board of the simulated runs it matches in everything
+///   but the user role (``EvaluationProfile/admitsHumanRun(_:)``), else on a board of its own.
 /// - Each participant's conversation is stored with the task bound to them and trial = the
 ///   participant's position; their messages have model ``personModel`` and latency = the time
 ///   they took to write it; it ends `user_terminated`.
