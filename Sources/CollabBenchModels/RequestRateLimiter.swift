@@ -13,20 +13,24 @@ import Foundation
 ///
 /// The budget also learns from the server: ``adopt(requestsPerMinute:tokensPerMinute:)`` lowers it
 /// to the limits a server announces (OpenAI's `x-ratelimit-limit-*`, Anthropic's
-/// `anthropic-ratelimit-*-limit` headers), and ``pause(seconds:)`` holds every caller back until a
-/// 429's `Retry-After` has passed, so the other calls in flight do not run into the same refusal.
+/// `anthropic-ratelimit-*-limit` headers), ``pause(seconds:)`` holds every caller back until a
+/// 429's `Retry-After` has passed, so the other calls in flight do not run into the same refusal,
+/// and ``refused(retryAfter:)`` (every 429) also learns the request rate of a server that refuses
+/// calls without announcing its limit (see ``learnedRequestsPerMinute``); the budget then holds to
+/// the lower of that rate and its own.
 public actor RequestRateLimiter {
     /// Requests per minute allowed, or nil for no request budget.
     public private(set) var requestsPerMinute: Int?
     /// Tokens (prompt + completion) per minute allowed, or nil for no token budget.
     public private(set) var tokensPerMinute: Int?
-    private var requestCapacity: Double
     private var tokenCapacity: Double
     private var requests: Double
     private var tokens: Double
     private var last: Duration
     /// No request goes before this time (after a 429's `Retry-After`).
     private var pausedUntil: Duration = .zero
+    /// The request rate learnt from refusals.
+    private var learned = LearnedRequestRate()
     /// False: ``pause(seconds:)`` and ``adopt(requestsPerMinute:tokensPerMinute:)`` change nothing.
     public let learnsFromServer: Bool
     /// Time since the budget was created, on its clock.
@@ -51,9 +55,8 @@ public actor RequestRateLimiter {
         self.learnsFromServer = learnsFromServer
         self.requestsPerMinute = requestsPerMinute.map { max(1, $0) }
         self.tokensPerMinute = tokensPerMinute.map { max(1, $0) }
-        requestCapacity = max(1, Double(self.requestsPerMinute ?? 60) / 60)
         tokenCapacity = max(1, Double(self.tokensPerMinute ?? 600) / 6)
-        requests = requestCapacity
+        requests = max(1, Double(self.requestsPerMinute ?? 60) / 60)
         tokens = tokenCapacity
         let origin = clock.now
         elapsed = { origin.duration(to: clock.now) }
@@ -70,15 +73,19 @@ public actor RequestRateLimiter {
                 continue
             }
             refill()
+            let rate = requestRate
             let needTokens = min(Double(max(0, estimatedTokens)), tokenCapacity)
-            let requestWait = requestsPerMinute.map { rpm in requests >= 1 ? 0 : (1 - requests) / (Double(rpm) / 60) } ?? 0
+            let requestWait = rate.map { perSecond in requests >= 1 ? 0 : (1 - requests) / perSecond } ?? 0
             let tokenWait = tokensPerMinute.map { tpm in tokens >= needTokens ? 0 : (needTokens - tokens) / (Double(tpm) / 60) } ?? 0
             if requestWait == 0 && tokenWait == 0 {
-                if requestsPerMinute != nil { requests -= 1 }
+                if rate != nil { requests -= 1 }
                 if tokensPerMinute != nil { tokens -= Double(max(0, estimatedTokens)) }
+                if learnsFromServer { learned.recordSend(at: Self.seconds(now)) }
                 return
             }
-            try await sleep(.milliseconds(Int64((max(requestWait, tokenWait) * 1000).rounded(.up))))
+            let wait = max(requestWait, tokenWait)
+            if learnsFromServer { learned.recordBound(until: Self.seconds(now) + wait) }
+            try await sleep(.milliseconds(Int64((wait * 1000).rounded(.up))))
         }
     }
 
@@ -86,8 +93,27 @@ public actor RequestRateLimiter {
     /// calls already sent are not affected; a later pause that ends sooner changes nothing.
     public func pause(seconds: Double) {
         guard learnsFromServer, seconds.isFinite, seconds > 0 else { return }
-        pausedUntil = max(pausedUntil, elapsed() + .milliseconds(Int64((seconds * 1000).rounded(.up))))
+        refill()
+        pausedUntil = max(pausedUntil, elapsed() + .milliseconds(Int64((min(seconds, 86_400) * 1000).rounded(.up))))
+        // Nothing is saved up while paused: after the pause, calls go at the budget's rate, not all at once.
+        requests = min(requests, 0)
     }
+
+    /// Learns from a refusal (HTTP 429) that just arrived: holds every caller back for the
+    /// server's `Retry-After` (see ``pause(seconds:)``) and, from the refusals' timing, the request
+    /// rate the server allows (see ``learnedRequestsPerMinute``).
+    public func refused(retryAfter: Double?) {
+        guard learnsFromServer else { return }
+        refill()
+        let hadRate = requestRate != nil
+        learned.recordRefusal(at: Self.seconds(elapsed()), retryAfter: retryAfter)
+        if !hadRate { requests = 0 }
+        if let retryAfter { pause(seconds: retryAfter) }
+    }
+
+    /// The request rate, in requests per minute, learnt from the server's refusals (nil before the
+    /// first one). It holds only where it is below ``requestsPerMinute``.
+    public var learnedRequestsPerMinute: Double? { learned.perSecond.map { $0 * 60 } }
 
     /// Lowers the budget to the limits the server announced (nil: not announced). A limit above
     /// the budget in force changes nothing: the user's own `--rpm`/`--tpm` are never raised. A
@@ -98,7 +124,6 @@ public actor RequestRateLimiter {
         if let serverRPM, serverRPM >= 1, serverRPM < (requestsPerMinute ?? .max) {
             let fresh = requestsPerMinute == nil
             requestsPerMinute = serverRPM
-            requestCapacity = max(1, Double(serverRPM) / 60)
             requests = fresh ? 0 : min(requests, requestCapacity)
         }
         if let serverTPM, serverTPM >= 1, serverTPM < (tokensPerMinute ?? .max) {
@@ -158,12 +183,28 @@ public actor RequestRateLimiter {
         request.messages.reduce(0) { $0 + $1.content.utf8.count / 4 + 4 } + (request.sampling.maxTokens ?? 512)
     }
 
+    /// Requests per second in force: the lower of the budget's own and the learnt rate.
+    private var requestRate: Double? {
+        let own = requestsPerMinute.map { Double($0) / 60 }
+        guard let learnt = learned.perSecond else { return own }
+        return min(own ?? .infinity, learnt)
+    }
+
+    /// The request bucket holds one second's worth of requests, and at least one.
+    private var requestCapacity: Double { max(1, requestRate ?? 1) }
+
     private func refill() {
         let now = elapsed()
-        let elapsed = now - last
+        // No request is saved up while a pause holds.
+        let requestSeconds = Self.seconds(now - max(last, min(pausedUntil, now)))
+        let seconds = Self.seconds(now - last)
         last = now
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        if let rpm = requestsPerMinute { requests = min(requestCapacity, requests + seconds * Double(rpm) / 60) }
+        if learnsFromServer { learned.grow(to: Self.seconds(now)) }
+        if let perSecond = requestRate, requestSeconds > 0 { requests = min(requestCapacity, requests + requestSeconds * perSecond) }
         if let tpm = tokensPerMinute { tokens = min(tokenCapacity, tokens + seconds * Double(tpm) / 60) }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
