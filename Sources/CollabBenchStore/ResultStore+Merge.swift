@@ -15,8 +15,9 @@ public struct MergeReport: Sendable, Hashable {
 }
 
 extension ResultStore {
-    /// Copies every run, conversation (with messages, scores and judge calls), prompt, pack
-    /// snapshot, retry record and cached reply of the store at `path` into this one, skipping what
+    /// Copies every run, conversation (with messages, scores, judge calls, persona and simulator-gate
+    /// verdict), prompt, pack snapshot, retry record, provider batch and cached reply of the store
+    /// at `path` into this one, skipping what
     /// is already here: a conversation is identified by its run, task and trial, so merging shards
     /// of one run, or the same store twice, adds no duplicates. Runs whose conversations are then
     /// all present are marked completed.
@@ -100,6 +101,24 @@ extension ResultStore {
                     SELECT m.id, x.criterion, x.attempt, x.model, x.prompt_hash, x.raw_reply, x.readable, x.latency_ms, x.seed, x.request_hash,
                         x.prompt_tokens, x.completion_tokens, x.cost_usd, x.cached_prompt_tokens, x.cache_write_tokens
                     \(mapped) JOIN src.judge_calls x ON x.conversation_id = k.src_id
+                    """)
+                // Personas and gate verdicts are keyed by run, task and trial, like the conversations;
+                // batches by their provider ids (so a merged store re-attaches as its source would).
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO main.conversation_personas (run_id, task_id, trial, persona_id, traits_json, persona_json)
+                    SELECT run_id, task_id, trial, persona_id, traits_json, persona_json FROM src.conversation_personas
+                    """)
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO main.conversation_gate (run_id, task_id, trial, outcome, reasons, attempts)
+                    SELECT run_id, task_id, trial, outcome, reasons, attempts FROM src.conversation_gate
+                    """)
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO main.batches (id, provider, model, state, request_count, detail, created_at, finished_at)
+                    SELECT id, provider, model, state, request_count, detail, created_at, finished_at FROM src.batches
+                    """)
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO main.batch_requests (batch_id, custom_id, request_key, state, detail)
+                    SELECT batch_id, custom_id, request_key, state, detail FROM src.batch_requests
                     """)
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO main.response_cache (key, model, text, finish_reason, prompt_tokens, completion_tokens, served_model, created_at)

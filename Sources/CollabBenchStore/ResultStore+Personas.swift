@@ -94,3 +94,34 @@ extension ConversationScores {
     /// `task#trial`, the key of ``ResultStore/conversationPersonas(runID:)`` and ``ResultStore/gateRecords(runID:)``.
     public var key: String { "\(taskID)#\(trial)" }
 }
+
+extension ResultStore {
+    /// Who one conversation's simulated user was and what the gate decided about it: the persona's
+    /// id and traits, and the gate's verdict (each nil when there is none). One indexed lookup, so
+    /// an export can ask conversation by conversation without holding a run's personas.
+    /// - Throws: ``CollabBenchError`` (`.storeError`).
+    public func conversationPersonaAndGate(runID: String, taskID: String, trial: Int) throws -> (
+        persona: (id: String, traits: [String: String])?, gate: GateRecord?
+    ) {
+        try read { db in
+            guard try db.tableExists("conversation_personas") else { return (nil, nil) }
+            let arguments: StatementArguments = [runID, taskID, trial]
+            var persona: (id: String, traits: [String: String])?
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT persona_id, traits_json FROM conversation_personas WHERE run_id = ? AND task_id = ? AND trial = ?",
+                arguments: arguments)
+            {
+                let traits = (try? JSONDecoder().decode([String: String].self, from: Data((row["traits_json"] as String).utf8))) ?? [:]
+                persona = (row["persona_id"], traits)
+            }
+            let gate = try Row.fetchOne(
+                db, sql: "SELECT outcome, reasons, attempts FROM conversation_gate WHERE run_id = ? AND task_id = ? AND trial = ?",
+                arguments: arguments
+            ).map { row in
+                GateRecord(
+                    outcome: row["outcome"], reasons: (row["reasons"] as String).split(separator: ",").map(String.init), attempts: row["attempts"])
+            }
+            return (persona, gate)
+        }
+    }
+}

@@ -9,7 +9,9 @@ import Foundation
 /// store never becomes one string in memory. Shape:
 /// `{"format": "collabbench-export", "format_version": 1, "collabbench_version", "intervals",
 ///   "boards": [board…], "runs": [{…run, "profile_id", "configuration", "quality",
-///   "conversations": [{…, "scores": {metric: {value, status, method, detail}}}]}]}`.
+///   "conversations": [{…, "scores": {metric: {value, status, method, detail}},
+///   "persona": {id, traits}?, "gate": {outcome, reasons, attempts}?}]}]}` (`persona` and `gate`
+///   only for conversations that have them: `run --personas`, `--simulator-gate`).
 public enum JSONExporter {
     /// Writes `report` and the runs it covers to `out`.
     /// - Throws: ``CollabBenchError`` for store failures.
@@ -48,7 +50,11 @@ public enum JSONExporter {
             out.write("\"conversations\":[")
             for (j, conversation) in try store.conversations(runID: run.id).enumerated() {
                 out.write(j == 0 ? "\n" : ",\n")
-                out.write(try encode(ConversationExport(conversation)))
+                var export = ConversationExport(conversation)
+                let sidecar = try store.conversationPersonaAndGate(runID: run.id, taskID: conversation.taskID, trial: conversation.trial)
+                export.persona = sidecar.persona.map { PersonaExport(id: $0.id, traits: $0.traits) }
+                export.gate = sidecar.gate
+                out.write(try encode(export))
             }
             out.write("\n]}")
         }
@@ -90,14 +96,21 @@ public enum JSONExporter {
         }
     }
 
+    struct PersonaExport: Encodable {
+        var id: String
+        var traits: [String: String]
+    }
+
     struct ConversationExport: Encodable {
         var c: StoredConversation
+        var persona: PersonaExport?
+        var gate: GateRecord?
 
         init(_ c: StoredConversation) { self.c = c }
 
         enum CodingKeys: String, CodingKey {
             case id, taskID = "task_id", trial, seed, status, endReason = "end_reason", exchanges, failure
-            case startedAt = "started_at", finishedAt = "finished_at", scores
+            case startedAt = "started_at", finishedAt = "finished_at", scores, persona, gate
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -113,6 +126,8 @@ public enum JSONExporter {
             try k.encode(c.startedAt, forKey: .startedAt)
             try k.encode(c.finishedAt, forKey: .finishedAt)
             try k.encode(c.scores.mapValues(ScoreExport.init), forKey: .scores)
+            try k.encodeIfPresent(persona, forKey: .persona)
+            try k.encodeIfPresent(gate, forKey: .gate)
         }
     }
 }
