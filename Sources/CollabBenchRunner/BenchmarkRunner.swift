@@ -56,8 +56,12 @@ public struct BenchmarkRunner: Sendable {
     /// invocation's calls) reaches this many US dollars; those in flight finish, the run stays
     /// `partial`, and a re-run with a larger budget continues it. Not part of the run's identity.
     public var budgetUSD: Double?
-    /// Collects the judges' calls into provider batches (`run --batch judges`); nil calls directly.
+    /// Collects the batched roles' calls into provider batches (`run --batch`); nil calls directly.
     var batching: (any CallBatching)?
+    /// Conversations run at once (nil: the configuration's concurrency); `--batch all` runs more
+    /// so that each turn of all of them goes in one batch
+    /// (``conversationsAtOnce(mode:concurrency:maxBatchRequests:agentProgram:budget:)``).
+    var conversationsAtOnce: Int?
     /// The people the simulated users play (`run --personas`); nil: the task's hidden intent only.
     public var personas: PersonaPopulation?
     /// Checks of the simulated user's protocol (`run --simulator-gate`).
@@ -155,14 +159,25 @@ public struct BenchmarkRunner: Sendable {
             try await withBatchService {
             try await withThrowingTaskGroup(of: ConversationStep.self) { group in
                 var next = 0
+                let atOnce = max(1, conversationsAtOnce ?? configuration.concurrency)
+                // The first conversations count as the coordinator's producers before any of them
+                // starts: otherwise the first to queue a call could find itself the only one
+                // running and send a batch of one ("every conversation waits").
+                var reserved = batching == nil ? 0 : min(items.count, atOnce)
+                for _ in 0..<reserved { batching?.producerStarted() }
                 func startNext() {
                     let item = items[next]
                     next += 1
                     meter.conversationStarted()
-                    batching?.producerStarted()
+                    if reserved > 0 { reserved -= 1 } else { batching?.producerStarted() }
                     group.addTask { try await self.start(item, runID: runID) }
                 }
-                while next < items.count && next < max(1, configuration.concurrency) && !budgetReached() { startNext() }
+                while next < items.count && next < atOnce && !budgetReached() { startNext() }
+                // Conversations the budget kept from starting are no producers.
+                while reserved > 0 {
+                    reserved -= 1
+                    await batching?.producerFinished()
+                }
                 while let step = try await group.next() {
                     guard case .finished(let taskID, let transcript, let scores) = step else {
                         // Batched judging: the conversation's slot is free while its calls wait for their batch.

@@ -23,8 +23,11 @@ public final class ModelStack: Sendable {
     private let prices: PricingTable
     private let defaultInFlight: Int
     private let chains = Mutex<[String: any ChatModel]>([:])
-    /// Collects the judge role's calls into provider batches (`run --batch judges`), if set.
+    /// Collects the calls of ``batchedRoles`` into provider batches (`run --batch`), if set.
     let batching: (any CallBatching)?
+    /// The roles whose calls go through ``batching``: the judge for `--batch judges`, every role
+    /// for `--batch all` (an agent program's calls never do: ``uncached(_:spec:)`` is direct).
+    let batchedRoles: Set<Role>
 
     /// Creates a stack.
     /// - Parameters:
@@ -37,13 +40,14 @@ public final class ModelStack: Sendable {
         self.init(factory: factory, cache: cache, prices: prices, meter: meter, defaultInFlight: defaultInFlight, batching: nil)
     }
 
-    /// Creates a stack whose judge chains send their calls through `batching` (in place of the
-    /// HTTP client, which makes the calls a batch has no answer for).
+    /// Creates a stack whose chains for `batchedRoles` send their calls through `batching` (in
+    /// place of the HTTP client, which makes the calls a batch has no answer for).
     init(
         factory: ModelClientFactory, cache: (store: ResultStore, mode: CacheMode)?, prices: PricingTable, meter: RunMeter, defaultInFlight: Int,
-        batching: (any CallBatching)?
+        batching: (any CallBatching)?, batchedRoles: Set<Role> = [.judge]
     ) {
         self.batching = batching
+        self.batchedRoles = batching == nil ? [] : batchedRoles
         self.factory = factory
         self.cache = cache.flatMap { $0.mode == .off ? nil : $0 }
         self.prices = prices
@@ -59,7 +63,9 @@ public final class ModelStack: Sendable {
         return chains.withLock { chains in
             if let existing = chains[key] { return existing }
             let direct = factory.client(for: spec, maxInFlight: maxInFlight ?? defaultInFlight)
-            let client: any ChatModel = role == .judge ? batching.map { BatchingChatModel(direct: direct, batching: $0) } ?? direct : direct
+            // The batching sits under the cache: a cached call never reaches a batch.
+            let client: any ChatModel =
+                batchedRoles.contains(role) ? batching.map { BatchingChatModel(direct: direct, batching: $0) } ?? direct : direct
             let cached: any ChatModel = cache.map { CachedChatModel(base: client, cache: $0.store, mode: $0.mode) } ?? client
             let metered = MeteredChatModel(base: cached, price: prices.price(for: spec), meter: meter)
             chains[key] = metered

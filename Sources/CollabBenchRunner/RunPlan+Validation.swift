@@ -50,7 +50,6 @@ extension RunPlan {
             throw wrong("budgetUSD", "must be a positive number of US dollars (got \(budgetUSD))")
         }
         if store.isEmpty { throw wrong("store", "no results database given") }
-        if batch == .all { throw wrong("batch", "'all' is not built yet: only the judges' calls can be batched (use judges)") }
         if retryFailed && forceNew {
             throw wrong("retryFailed", "retries the failed conversations of a stored run, so it cannot be combined with forcing a new run")
         }

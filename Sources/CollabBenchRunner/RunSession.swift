@@ -24,8 +24,9 @@ public final class RunSession: Sendable {
     public let meter = RunMeter()
     /// The model chains.
     public let models: ModelStack
-    /// Collects the judges' calls into provider batches (`--batch judges`); nil without batching.
+    /// Collects the batched calls into provider batches (`--batch judges` or `all`); nil without batching.
     public let batching: BatchCoordinator<ContinuousClock>?
+    private let batchSettings = BatchSettings()
 
     init(prepared: PreparedRun, factory: ModelClientFactory, store: ResultStore, tokenizer: BPETokenizer?, resolution: RunResolution) {
         self.prepared = prepared
@@ -33,11 +34,13 @@ public final class RunSession: Sendable {
         self.store = store
         self.tokenizer = tokenizer
         self.resolution = resolution
-        batching = prepared.plan.batch == .off
-            ? nil : BatchCoordinator(store: store, clock: ContinuousClock(), clients: { factory.batchClient(for: $0) })
+        batching =
+            prepared.plan.batch == .off
+            ? nil
+            : BatchCoordinator(store: store, settings: batchSettings, clock: ContinuousClock(), clients: { factory.batchClient(for: $0) })
         models = ModelStack(
             factory: factory, cache: (store, prepared.plan.cache), prices: prepared.prices, meter: meter,
-            defaultInFlight: prepared.plan.concurrency, batching: batching)
+            defaultInFlight: prepared.plan.concurrency, batching: batching, batchedRoles: prepared.plan.batch.batchedRoles)
     }
 
     /// The run's cost as stored so far (for a resumed run).
@@ -80,6 +83,9 @@ public final class RunSession: Sendable {
         runner.meter = meter
         runner.budgetUSD = plan.budgetUSD
         runner.batching = batching
+        runner.conversationsAtOnce = BenchmarkRunner.conversationsAtOnce(
+            mode: plan.batch, concurrency: plan.concurrency, maxBatchRequests: batchSettings.maxRequests,
+            agentProgram: prepared.subprocess != nil, budget: plan.budgetUSD != nil)
         runner.personas = prepared.personas
         runner.simulatorGate = SimulatorGate(mode: plan.simulatorGate, reruns: plan.simulatorReruns, leakThreshold: judging.leakThreshold)
         return runner

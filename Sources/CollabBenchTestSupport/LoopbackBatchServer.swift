@@ -51,6 +51,8 @@ public final class LoopbackBatchServer: Sendable {
         var files: [String: String] = [:]
         var batches: [String: Batch] = [:]
         var held = false
+        /// Batches of this number and later are held (``hold(from:)``).
+        var heldFrom: Int?
         var created = 0
         var polls = 0
         var direct: [RecordedRequest] = []
@@ -106,7 +108,16 @@ public final class LoopbackBatchServer: Sendable {
     }
 
     /// Lets every batch end at its next poll.
-    public func release() { state.withLock { $0.held = false } }
+    public func release() {
+        state.withLock {
+            $0.held = false
+            $0.heldFrom = nil
+        }
+    }
+
+    /// Keeps batch number `number` (0 for the first created) and every later one `in_progress`
+    /// until ``release()``; earlier ones end as usual.
+    public func hold(from number: Int) { state.withLock { $0.heldFrom = number } }
 
     /// Keeps batches that have not ended `in_progress` until ``release()``.
     public func hold() { state.withLock { $0.held = true } }
@@ -215,7 +226,7 @@ public final class LoopbackBatchServer: Sendable {
     ) async {
         let batch = state.withLock { s -> Batch? in
             s.polls += 1
-            guard !s.held, let batch = s.batches[id], !batch.ended else { return nil }
+            guard !s.held, let batch = s.batches[id], !batch.ended, batch.number < s.heldFrom ?? .max else { return nil }
             s.batches[id]?.ended = true  // claimed: a second poll meanwhile sees it in progress
             return batch
         }

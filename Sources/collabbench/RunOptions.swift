@@ -151,7 +151,7 @@ struct RunOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Stop starting conversations once this many US dollars are spent (those in flight finish; re-run with a larger budget to continue).")
     var budget: Double?
 
-    @Option(help: "Send calls through the providers' batch APIs (OpenAI Batch API, Anthropic Message Batches; half price, answered within 24 h): off, or judges (the judge, accuracy-judge and extractor calls of finished conversations). 'all' is not built yet. (default: off)")
+    @Option(help: "Send calls through the providers' batch APIs (OpenAI Batch API, Anthropic Message Batches; half price, answered within 24 h): off; judges (the judge, accuracy-judge and extractor calls of finished conversations); or all (every call but an agent program's: the conversations start together, up to 1,000 or --concurrency, and advance one turn per batch). (default: off)")
     var batch: BatchMode?
 
     @Option(help: "Give each simulated user one real person's profile, sampled with the run's seed: simulatorarena-writers, simulatorarena-students (each optionally :<folder>; default folder ../shared/data/simulatorarena or $COLLABBENCH_SIMULATORARENA), or a JSON file of personas.")

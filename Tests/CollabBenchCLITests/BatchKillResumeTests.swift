@@ -9,8 +9,8 @@ import Testing
     import Glibc
 #endif
 
-/// `run --batch judges` killed with SIGKILL while its batch is pending: the same command
-/// re-attaches to the stored batch (the server sees no second batch) and completes, with the
+/// `run --batch judges` and `--batch all` killed with SIGKILL while a batch is pending: the same
+/// command re-attaches to the stored batch (the server sees no second one) and completes, with the
 /// leaderboard of an uninterrupted batched run.
 @Suite(
     .serialized, .timeLimit(.minutes(5)),
@@ -34,10 +34,10 @@ struct BatchKillResumeTests {
         (request.messages.first?.content ?? "").contains("You are evaluating how well")
     }
 
-    func arguments(_ server: LoopbackBatchServer, db: String) -> [String] {
+    func arguments(_ server: LoopbackBatchServer, db: String, batch: String = "judges") -> [String] {
         [
             "run", "--pack", "math", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--concurrency", "2", "--name", "batched",
-            "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress", "--batch", "judges",
+            "--tokenizer-dir", TokenizerFiles.directory!, "--no-progress", "--batch", batch,
         ]
     }
 
@@ -100,15 +100,61 @@ struct BatchKillResumeTests {
         #expect(try await board(killed) == board(whole))
     }
 
-    /// `--batch all` is not built: refused with one line before anything runs.
-    @Test func batchAllIsRefusedWithOneLine() async throws {
+    /// `run --batch all` killed while the agent's turn is in a pending batch (the users' first
+    /// turn was answered by the batch before): the same command replays the users' turn from the
+    /// response cache, re-attaches to the agents' batch and completes with the leaderboard of an
+    /// uninterrupted run. Every call goes in a batch: user, agent, user (who ends it), judge.
+    @Test func batchAllKilledMidConversationReattachesAndCompletes() async throws {
+        let server = try await LoopbackBatchServer.start(replies: Self.replies)
+        defer { Task { try? await server.stop() } }
+        // The first batch (the users' first turn) ends; the second (the agents' replies) stays pending.
+        server.hold(from: 1)
         let dir = try CLI.tempDir()
-        let out = try await CLI.run([
-            "run", "--pack", "math", "--agent", "openai/m@http://127.0.0.1:9/v1", "--db", dir + "/x.sqlite", "--batch", "all",
-        ])
-        #expect(out.status == 64, "\(out.stderr)")
-        let lines = out.stderr.split(separator: "\n")
-        #expect(lines.count == 1 && lines[0].hasPrefix("collabbench: error: ") && lines[0].contains("--batch"), "\(out.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/x.sqlite"))
+        let killed = dir + "/killed.sqlite"
+        let process = try ChildProcess.start(
+            .init(executable: CLI.binary!, arguments: arguments(server, db: killed, batch: "all"), workingDirectory: CLI.root))
+        // As above: no deadline of its own. The second batch is stored before it is polled, and
+        // the first ended at its first poll, so a second poll means the run waits for the second.
+        var stored: [StoredBatch] = []
+        while stored.count < 2 || server.polls < 2 {
+            try Task.checkCancellation()
+            if await process.waitForExit(upTo: .milliseconds(20)) != nil { break }
+            if FileManager.default.fileExists(atPath: killed), let store = try? ResultStore(path: killed, mode: .readOnly) {
+                stored = (try? store.batches()) ?? []
+            }
+        }
+        process.signal(SIGKILL, toGroup: false)
+        _ = await process.waitForExit()
+        #expect(stored.map(\.state) == ["completed", "in_progress"] && stored.allSatisfy { $0.requestCount == 6 }, "\(stored)")
+        #expect(server.batchesCreated == 2)
+        #expect(!server.directRequests.contains { !$0.messages.isEmpty }, "no chat call went directly")
+        let before = try ResultStore(path: killed, mode: .readOnly)
+        #expect(try before.integrityCheck() == "ok")
+        let runID = try #require(try before.runs().first?.id)
+        #expect(try before.finishedKeys(runID: runID).isEmpty)
+
+        server.release()
+        let resumed = try await CLI.run(arguments(server, db: killed, batch: "all"))
+        #expect(resumed.status == 0 && resumed.stdout.contains("Continuing run batched"), "\(resumed.stdout) \(resumed.stderr)")
+        // The agents' batch re-attached; the users' closing turn and the judge in two new batches.
+        #expect(
+            resumed.stdout.contains("Batches: 2 submitted, 1 re-attached; 18 calls answered by a batch, 0 made directly."),
+            "\(resumed.stdout)")
+        #expect(server.batchesCreated == 4)
+        #expect(!server.directRequests.contains { !$0.messages.isEmpty }, "no chat call went directly")
+        let after = try ResultStore(path: killed, mode: .readOnly)
+        #expect(try after.finishedKeys(runID: runID).count == 6)
+        #expect(try after.run(runID)?.status == .completed)
+        #expect(try after.batches().map(\.state) == Array(repeating: "completed", count: 4))
+
+        // The same command, never interrupted: one batch per round.
+        let whole = dir + "/whole.sqlite"
+        let first = try await CLI.run(arguments(server, db: whole, batch: "all"))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(
+            first.stdout.contains("Batches: 4 submitted, 0 re-attached; 24 calls answered by a batch, 0 made directly."), "\(first.stdout)")
+        #expect(server.batchesCreated == 8)
+        #expect(!server.directRequests.contains { !$0.messages.isEmpty }, "no chat call went directly")
+        #expect(try await board(killed) == board(whole))
     }
 }

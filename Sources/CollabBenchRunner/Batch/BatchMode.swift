@@ -9,7 +9,18 @@ public enum BatchMode: String, Sendable, Hashable, Codable, CaseIterable {
     /// The judge, accuracy-judge and extractor calls of finished conversations are batched; the
     /// conversations themselves run with direct calls.
     case judges
-    /// Every call, advancing all conversations one turn per batch. Not built yet: refused when a
-    /// run is prepared.
+    /// Every call is batched: the agent's (unless it is an agent program, which stays direct), the
+    /// simulated user's and the judges'. The run's conversations start together (see
+    /// ``BenchmarkRunner/conversationsAtOnce(mode:concurrency:maxBatchRequests:agentProgram:budget:)``)
+    /// and advance one turn per batch: turn k of every conversation goes in one batch per model.
     case all
+
+    /// The roles whose calls go through the batch API in this mode.
+    var batchedRoles: Set<ModelStack.Role> {
+        switch self {
+        case .off: []
+        case .judges: [.judge]
+        case .all: Set(ModelStack.Role.allCases)
+        }
+    }
 }

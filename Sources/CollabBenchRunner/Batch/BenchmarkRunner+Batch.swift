@@ -18,8 +18,28 @@ struct EndedConversation: Sendable {
 }
 
 extension BenchmarkRunner {
-    /// Runs one conversation: wholly (direct calls), or up to its end when its judge calls are
-    /// batched, so that the next conversation can start while they wait for their batch.
+    /// How many conversations a run in batch mode `mode` runs at once.
+    ///
+    /// `--batch all` starts up to `maxBatchRequests` (the lines a batch holds, 1,000 by default)
+    /// or `concurrency` conversations, whichever is more, so that the coordinator's "submit when
+    /// every conversation waits" rule fires once per turn: turn k of all of them goes in one batch
+    /// per model. An agent program (a process per conversation) and a budget (checked as
+    /// conversations start) keep `concurrency`; so do the other modes.
+    /// - Parameters:
+    ///   - mode: The run's batch mode.
+    ///   - concurrency: `--concurrency`.
+    ///   - maxBatchRequests: ``BatchSettings/maxRequests``.
+    ///   - agentProgram: The agent is a program (`--agent-cmd`).
+    ///   - budget: The run has a budget (`--budget`).
+    public static func conversationsAtOnce(
+        mode: BatchMode, concurrency: Int, maxBatchRequests: Int, agentProgram: Bool, budget: Bool
+    ) -> Int {
+        guard mode == .all, !agentProgram, !budget else { return max(1, concurrency) }
+        return max(1, concurrency, maxBatchRequests)
+    }
+
+    /// Runs one conversation: wholly (direct calls), or up to its end when its calls are batched,
+    /// so that the next conversation can start while its judge calls wait for their batch.
     func start(_ item: WorkItem, runID: String) async throws -> ConversationStep {
         guard let batching else {
             let (taskID, transcript, scores) = try await runOne(task: item.task, runID: runID, trial: item.trial)
