@@ -64,7 +64,7 @@ struct BatchAllTests {
     /// Three math tasks under the paper's protocol, every role on `server` (the simulated user on
     /// its Anthropic side when asked), one conversation at a time when calls are direct.
     func run(
-        agentBase: String, anthropicBase: String? = nil, batch: BatchMode, db: String
+        agentBase: String, anthropicBase: String? = nil, batch: BatchMode, db: String, cache: CacheMode = .readWrite
     ) async throws -> RunSummary {
         var plan = RunPlan(pack: Self.root + "/Tasks/math", agent: .model("openai/scripted@\(agentBase)"))
         plan.name = "all-batched"
@@ -75,6 +75,7 @@ struct BatchAllTests {
         plan.protocolPreset = .collabllm
         plan.pricingFile = try BatchJudgingTests.pricingFile()
         plan.batch = batch
+        plan.cache = cache
         if let anthropicBase { plan.user = "anthropic/claude-scripted@\(anthropicBase)" }
         let factory = ModelClientFactory(retry: RetryPolicy(maxAttempts: 2, baseDelay: 0.01), environment: [:])
         let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: Self.root).prepare()
@@ -182,6 +183,46 @@ struct BatchAllTests {
         // Rounds 4 and 5 carry the short conversation's judgements beside the others' turns.
         #expect(stored.map(\.requestCount) == [3, 3, 3, 3, 3, 2, 2], "\(stored)")
         #expect(try batchedStore.runCost(runID: b.runID).usd == Double(directCalls) * 10)
+    }
+
+    /// A run interrupted (cancelled, as by Ctrl-C) while the agents' turn is in a pending batch,
+    /// without a response cache: the same run again re-attaches to both stored batches (the
+    /// users' first turn, already answered, and the agents' turn), so its conversations are
+    /// those of a direct run and nothing is paid twice.
+    @Test func anInterruptedRunReattachesToItsBatchesWithoutTheCache() async throws {
+        let server = try await LoopbackBatchServer.start(replies: Self.replies)
+        let directDB = BatchJudgingTests.tempPath("reattach-direct")
+        let db = BatchJudgingTests.tempPath("reattach-all")
+        let direct = try await run(agentBase: server.baseURL, batch: .off, db: directDB, cache: .off)
+        // The users' first turn ends; the agents' replies stay pending.
+        server.hold(from: 1)
+        let interrupted = Task { try await run(agentBase: server.baseURL, batch: .all, db: db, cache: .off) }
+        // The second batch is stored before it is polled, and the first ended at its first poll:
+        // a second poll means the run waits for the second batch. (No deadline of its own: the
+        // suite's time limit ends a wait that never ends.)
+        var stored: [StoredBatch] = []
+        while stored.count < 2 || server.polls < 2 {
+            try await Task.sleep(for: .milliseconds(10))
+            stored = (try? ResultStore(path: db, mode: .readOnly).batches()) ?? []
+        }
+        interrupted.cancel()
+        await #expect(throws: CancellationError.self) { try await interrupted.value }
+        #expect(stored.map(\.state) == ["completed", "in_progress"])
+        #expect(server.batchesCreated == 2)
+
+        server.release()
+        let resumed = try await run(agentBase: server.baseURL, batch: .all, db: db, cache: .off)
+        try await server.stop()
+        let calls = Self.conversations * Self.callsPerConversation
+        #expect(resumed.completed == Self.conversations)
+        #expect(resumed.batches == BatchStatistics(submitted: 5, reattached: 2, answered: calls, direct: 0))
+        #expect(server.batchesCreated == Self.callsPerConversation)
+        #expect(server.directRequests.count == calls, "only the direct run's calls went directly")
+        let store = try ResultStore(path: db, mode: .readOnly)
+        let directStore = try ResultStore(path: directDB, mode: .readOnly)
+        #expect(try Self.transcripts(store, resumed.runID) == Self.transcripts(directStore, direct.runID))
+        #expect(try BatchJudgingTests.scores(store, resumed.runID) == BatchJudgingTests.scores(directStore, direct.runID))
+        #expect(try store.batches().map(\.state) == Array(repeating: "completed", count: Self.callsPerConversation))
     }
 
     /// A model server without a batch API (404 on `/v1/files` and `/v1/batches`): the first
