@@ -137,6 +137,30 @@ struct JudgeCalibrationInstrumentsTests {
         #expect(rows[0].scores["document_quality.1.0"]?.value == 9)
     }
 
+    @Test func aProblemTheMATHFileDoesNotHoldIsUnscoredAndCounted() async throws {
+        let fixture = try Self.fixture()
+        defer { fixture.remove() }
+        _ = try HumanImportPlan(directory: fixture.directory.path, mathFile: fixture.mathFile, store: fixture.store).run()
+        let other = fixture.directory.appendingPathComponent("other.jsonl")
+        try Data(#"{"id": "x/1.json", "problem": "What is $9+9$?", "solution": "$\\boxed{18}$"}"#.utf8 + [10]).write(to: other)
+        let server = try await LoopbackOpenAIServer.start { Self.reply($0) }
+        var plan = JudgeCalibrationPlan(store: fixture.store, judges: ["openai/judge@\(server.baseURL)"])
+        plan.mathFile = other.path
+        let calibration: JudgeCalibration
+        do {
+            calibration = try await plan.run(environment: [:]).calibration
+            try await server.stop()
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+        let correctness = try #require(calibration.sets.first { $0.set == .mathTutoring }?.instrument(.correctness))
+        #expect(correctness.missingReferences == 3 && correctness.symbolicChecks == 0)
+        #expect(correctness.judges[0].n == 0 && correctness.judges[0].unscored == 3)
+        #expect(correctness.conversations.allSatisfy { $0.judgeScores == [nil] })
+        #expect(calibration.renderedText().contains("(0 checked symbolically, 0 judged, 3 without a MATH reference)"))
+    }
+
     @Test func documentQualityRepliesOffTheScaleAreUnreadable() {
         #expect(DocumentQualityJudge.parse(#"{"thought":"ok","score":7}"#)?.score == 7)
         #expect(DocumentQualityJudge.parse("Rating: 10")?.score == 10)

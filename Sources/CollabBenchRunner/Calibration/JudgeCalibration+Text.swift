@@ -27,9 +27,9 @@ extension JudgeCalibration {
                 }
                 var heading = "  \(instrument.instrument.rawValue) against \(instrument.ratingMetric)"
                 if let symbolic = instrument.symbolicChecks {
-                    heading += " (\(symbolic) checked symbolically, \(instrument.conversations.count - symbolic) judged"
-                    heading +=
-                        (instrument.missingReferences ?? 0) > 0 ? ", \(instrument.missingReferences ?? 0) without a MATH reference)" : ")"
+                    let missing = instrument.missingReferences ?? 0
+                    heading += " (\(symbolic) checked symbolically, \(instrument.conversations.count - symbolic - missing) judged"
+                    heading += missing > 0 ? ", \(missing) without a MATH reference)" : ")"
                 }
                 if instrument.instrument == .correctness { heading += "; Pearson r on 0/1 is the point-biserial r" }
                 lines.append(heading)
