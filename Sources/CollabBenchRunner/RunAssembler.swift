@@ -98,7 +98,9 @@ public struct RunAssembler: Sendable {
             extractor: plan.effectiveExtractor, judgedAccuracy: plan.judgesMathAccuracy && kind == .math, itrScale: plan.itrScale,
             judgeRepeats: plan.judgeRepeats, additionalJudges: Array(judgeSpecs.dropFirst()), seed: plan.seed, limit: plan.limit,
             concurrency: plan.concurrency, trials: plan.trials, shard: plan.shard, metric: pack.manifest.metric,
-            promptHashes: prompts.hashes, packName: pack.manifest.name, packVersion: pack.manifest.version, packHash: pack.contentHash)
+            // The document-quality prompt is used by `calibrate judge` only: a run's identity does not depend on it.
+            promptHashes: prompts.hashes.filter { $0.key != DocumentQualityJudge.templateName }, packName: pack.manifest.name,
+            packVersion: pack.manifest.version, packHash: pack.contentHash)
         let personas = try plan.loadPersonas(environment: environment, workingDirectory: workingDirectory)
         configuration.personas = personas?.source
         configuration.simulatorReruns = plan.simulatorGate == .rerun ? plan.simulatorReruns : nil

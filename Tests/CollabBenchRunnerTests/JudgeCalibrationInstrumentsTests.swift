@@ -161,6 +161,15 @@ struct JudgeCalibrationInstrumentsTests {
         #expect(calibration.renderedText().contains("(0 checked symbolically, 0 judged, 3 without a MATH reference)"))
     }
 
+    @Test func aRunsConfigurationLeavesOutTheCalibrationOnlyPrompt() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        var plan = RunPlan(pack: root + "/Tasks/math", agent: .model("openai/a@http://127.0.0.1:9/v1"))
+        plan.cache = .off
+        let prepared = try await RunAssembler(plan: plan, environment: [:], workingDirectory: root).prepare()
+        #expect(prepared.configuration.promptHashes[DocumentQualityJudge.templateName] == nil)
+        #expect(prepared.configuration.promptHashes["judge.interactivity"] != nil)
+    }
+
     @Test func documentQualityRepliesOffTheScaleAreUnreadable() {
         #expect(DocumentQualityJudge.parse(#"{"thought":"ok","score":7}"#)?.score == 7)
         #expect(DocumentQualityJudge.parse("Rating: 10")?.score == 10)
