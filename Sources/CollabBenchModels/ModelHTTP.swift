@@ -70,17 +70,21 @@ enum ModelHTTP {
         var total: Double
     }
 
-    /// POSTs `body` and reads a `text/event-stream` reply as it arrives. A non-200 answer is
-    /// collected whole and returned as `.failure`-free `Reply` through `nonStreaming`.
+    /// POSTs `body` and reads a `text/event-stream` reply as it arrives. A non-200 answer, and a
+    /// 200 that is not an event stream (a server that ignored the request to stream), is
+    /// collected whole and returned as ``Either/whole(_:)``.
+    /// - Parameter onEvent: Called with the `data` of each event as soon as it has arrived, in
+    ///   order, before the rest of the stream is read.
     static func postStreaming(
         _ url: String, body: Data, headers: [(String, String)], http: HTTPClient, timeout: TimeAmount, where where_: String,
-        hasContent: @Sendable (String) -> Bool
+        hasContent: @Sendable (String) -> Bool, onEvent: (String) async -> Void = { _ in }
     ) async -> Result<Either, Failure> {
         let request = jsonPOST(url, body: body, headers: headers, accept: "text/event-stream")
         let started = ContinuousClock.now
         do {
             let response = try await http.execute(request, timeout: timeout)
-            guard response.status.code == 200 else {
+            let contentType = response.headers.first(name: "Content-Type")?.lowercased() ?? ""
+            guard response.status.code == 200, !contentType.hasPrefix("application/json") else {
                 let collected = try await response.body.collect(upTo: maxBodyBytes)
                 return .success(.whole(Reply(status: Int(response.status.code), headers: response.headers, body: Data(collected.readableBytesView))))
             }
@@ -96,9 +100,13 @@ enum ModelHTTP {
                 for event in parser.feed(chunk.readableBytesView) {
                     if first == nil, hasContent(event) { first = seconds(since: started) }
                     events.append(event)
+                    await onEvent(event)
                 }
             }
-            if let last = parser.finish() { events.append(last) }
+            if let last = parser.finish() {
+                events.append(last)
+                await onEvent(last)
+            }
             return .success(.streamed(StreamedReply(events: events, timeToFirstContent: first, total: seconds(since: started))))
         } catch {
             return .failure(transportFailure(error, timeout: timeout, where: where_))

@@ -10,6 +10,13 @@ import Synchronization
 ///
 /// Retries 429, 5xx, connection failures and timeouts with exponential backoff and jitter,
 /// honouring `Retry-After`; any other 4xx is a clear error at once. Bounds its calls in flight.
+///
+/// ``complete(_:onPiece:)`` always asks for a streamed reply and hands each content delta over
+/// as it arrives. Retries and streaming: an attempt that fails before any text was handed over
+/// (a 429, a 5xx, a refused connection) is retried and the next attempt streams as the first
+/// would have; once an attempt that handed text over fails, the later attempts are not streamed,
+/// so no text is handed over twice and the reply's rest comes only with the returned completion
+/// (whose text then differs from the pieces: the caller replaces what it showed).
 public final class OpenAIChatModel: ChatModel {
     public let spec: ModelSpec
     private let http: HTTPClient
@@ -56,20 +63,39 @@ public final class OpenAIChatModel: ChatModel {
     ///   message (a server may echo it back in an error body).
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         do {
-            return try await limiter.withSlot { try await self.completeWithRetries(request) }
+            return try await limiter.withSlot { try await self.completeWithRetries(request, pieces: nil) }
         } catch {
             throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
         }
     }
 
-    private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {
+    /// Sends `request` as a streamed request, handing each piece of the reply's text to `onPiece`
+    /// as it arrives (see the type's note on retries).
+    /// - Throws: As ``complete(_:)``.
+    public func complete(_ request: ChatRequest, onPiece: @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        do {
+            return try await withoutActuallyEscaping(onPiece) { onPiece in
+                try await limiter.withSlot { try await self.completeWithRetries(request, pieces: onPiece) }
+            }
+        } catch {
+            throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
+        }
+    }
+
+    /// - Parameter pieces: Where the reply's text goes as it arrives (the request is then
+    ///   streamed whatever ``streaming`` says); nil for a plain call.
+    private func completeWithRetries(_ request: ChatRequest, pieces: (@Sendable (String) async -> Void)?) async throws -> ChatCompletion {
         let started = ContinuousClock.now
         // One estimate per call: charged before each attempt, refunded or settled after it.
         let estimate = rate == nil ? 0 : RequestRateLimiter.estimatedTokens(of: request)
         var switchedStyle = false
+        // Set once an attempt handed text over: later attempts keep theirs (no text twice).
+        var handedOver = false
         let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
             let style = structuredStyle.withLock { $0 }
-            let outcome = await attemptOnce(request, style: style, estimate: estimate)
+            let sink: PieceSink? = pieces.map { PieceSink(deliver: $0, open: !handedOver) }
+            let outcome = await attemptOnce(request, style: style, estimate: estimate, sink: sink)
+            if sink?.handedOver == true { handedOver = true }
             if case .outcome(.success) = outcome {} else { await rate?.refund(estimatedTokens: estimate) }
             guard case .rephrasable(let error) = outcome else { return outcome.attemptOutcome }
             // The server does not know OpenAI's json_schema format: use llama.cpp's form.
@@ -80,6 +106,8 @@ public final class OpenAIChatModel: ChatModel {
         }
         await limiter.recordSuccess()
         var completion = result.value
+        // A reply that came whole (a server that does not stream) is one piece.
+        if let pieces, !handedOver, !completion.text.isEmpty { await pieces(completion.text) }
         if let rate, let usage = completion.usage {
             await rate.settle(
                 estimatedTokens: estimate, actualTokens: usage.promptTokens + usage.completionTokens)
@@ -103,8 +131,31 @@ public final class OpenAIChatModel: ChatModel {
         }
     }
 
-    private func attemptOnce(_ request: ChatRequest, style: OpenAIWire.StructuredStyle, estimate: Int) async -> OpenAIAttempt {
+    /// Hands an attempt's content deltas to the caller while `open`; records whether it did.
+    private final class PieceSink {
+        let deliver: @Sendable (String) async -> Void
+        let open: Bool
+        var handedOver = false
+
+        init(deliver: @escaping @Sendable (String) async -> Void, open: Bool) {
+            self.deliver = deliver
+            self.open = open
+        }
+
+        /// Passes on the content of the stream event `event`, if any.
+        func take(_ event: String) async {
+            guard open, event != "[DONE]",
+                let chunk = try? JSONDecoder().decode(OpenAIWire.StreamChunk.self, from: Data(event.utf8)),
+                let piece = chunk.choices?.first?.delta?.content, !piece.isEmpty
+            else { return }
+            handedOver = true
+            await deliver(piece)
+        }
+    }
+
+    private func attemptOnce(_ request: ChatRequest, style: OpenAIWire.StructuredStyle, estimate: Int, sink: PieceSink?) async -> OpenAIAttempt {
         let where_ = "model server \(spec)"
+        let streaming = self.streaming || sink != nil
         let body: Data
         do {
             body = try OpenAIWire.encode(request, model: spec.model, style: style, stream: streaming)
@@ -121,7 +172,8 @@ public final class OpenAIChatModel: ChatModel {
         if streaming {
             switch await ModelHTTP.postStreaming(
                 endpoint, body: body, headers: headers, http: http, timeout: requestTimeout, where: where_,
-                hasContent: { $0.contains("\"content\"") && !$0.contains("\"content\":\"\"") && !$0.contains("\"content\":null") })
+                hasContent: { $0.contains("\"content\"") && !$0.contains("\"content\":\"\"") && !$0.contains("\"content\":null") },
+                onEvent: { await sink?.take($0) })
             {
             case .failure(let failure): return .outcome(failure.outcome())
             case .success(.streamed(let streamed)): return .outcome(Self.assemble(streamed, where: where_))

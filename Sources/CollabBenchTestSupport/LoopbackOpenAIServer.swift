@@ -143,11 +143,31 @@ public final class LoopbackOpenAIServer: Sendable {
             if !response.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
                 headers.add(name: "Content-Type", value: "application/json")
             }
-            headers.add(name: "Content-Length", value: String(response.body.utf8.count))
+            if response.rest == nil { headers.add(name: "Content-Length", value: String(response.body.utf8.count)) }
             for (name, value) in response.headers { headers.add(name: name, value: value) }
             if !keepAlive { headers.add(name: "Connection", value: "close") }
             let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
+            if let rest = response.rest {
+                // The first part goes out now; the rest when the script says (on this event loop).
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
+                let eventLoop = context.eventLoop
+                let later = eventLoop.makePromise(of: Optional<String>.self)
+                Task(executorPreference: EventLoopTaskExecutor(eventLoop)) { later.succeed(await rest()) }
+                later.futureResult.assumeIsolated().whenSuccess { text in
+                    guard let text else {
+                        context.close(promise: nil)
+                        return
+                    }
+                    self.end(ScriptedResponse(body: text), keepAlive: keepAlive, context: context)
+                }
+                return
+            }
+            end(response, keepAlive: keepAlive, context: context)
+        }
+
+        /// Sends `response`'s body and ends the response.
+        private func end(_ response: ScriptedResponse, keepAlive: Bool, context: ChannelHandlerContext) {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: response.body)))), promise: nil)
             let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             if !keepAlive {

@@ -12,14 +12,23 @@ public struct ScriptedResponse: Sendable {
     public var delay: Duration
     /// Close the connection without answering.
     public var dropConnection: Bool
+    /// The rest of a body sent in two parts. When set, ``body`` is sent and flushed at once
+    /// (chunked, without `Content-Length`); then the server awaits `rest` and sends what it returns
+    /// and ends the response, or closes the connection when it returns nil (a reply cut off). A
+    /// test holds the second half of a streamed reply this way until it saw the first.
+    public var rest: (@Sendable () async -> String?)?
 
     /// Creates a response.
-    public init(status: Int = 200, body: String, headers: [(String, String)] = [], delay: Duration = .zero, dropConnection: Bool = false) {
+    public init(
+        status: Int = 200, body: String, headers: [(String, String)] = [], delay: Duration = .zero, dropConnection: Bool = false,
+        rest: (@Sendable () async -> String?)? = nil
+    ) {
         self.status = status
         self.body = body
         self.headers = headers
         self.delay = delay
         self.dropConnection = dropConnection
+        self.rest = rest
     }
 
     /// A chat completion whose assistant message is `text`.
@@ -39,16 +48,60 @@ public struct ScriptedResponse: Sendable {
     /// A streamed chat completion (`text/event-stream`) delivering `pieces` one chunk each, then
     /// usage and `[DONE]`.
     public static func chatStream(_ pieces: [String], model: String = "scripted", promptTokens: Int = 10, completionTokens: Int = 5) -> ScriptedResponse {
-        func event(_ object: [String: Any]) -> String {
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
-        }
-        var body = event(["model": model, "choices": [["index": 0, "delta": ["role": "assistant", "content": ""]]]])
-        for piece in pieces { body += event(["model": model, "choices": [["index": 0, "delta": ["content": piece]]]]) }
-        body += event(["model": model, "choices": [["index": 0, "delta": [:] as [String: Any], "finish_reason": "stop"]]])
-        body += event(["model": model, "choices": [] as [Any], "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens]])
-        body += "data: [DONE]\n\n"
+        let body = streamStart(pieces, model: model) + streamEnd([], model: model, promptTokens: promptTokens, completionTokens: completionTokens)
         return ScriptedResponse(body: body, headers: [("Content-Type", "text/event-stream")])
+    }
+
+    /// A streamed chat completion whose first `pieces` are sent at once; the `later` pieces and
+    /// the end of the stream only once `hold` returns (the reply is still being generated until
+    /// the test lets it go on).
+    public static func chatStream(
+        _ pieces: [String], heldUntil hold: @escaping @Sendable () async -> Void, then later: [String], model: String = "scripted",
+        promptTokens: Int = 10, completionTokens: Int = 5
+    ) -> ScriptedResponse {
+        let end = streamEnd(later, model: model, promptTokens: promptTokens, completionTokens: completionTokens)
+        return ScriptedResponse(
+            body: streamStart(pieces, model: model), headers: [("Content-Type", "text/event-stream")],
+            rest: {
+                await hold()
+                return end
+            })
+    }
+
+    /// A streamed chat completion that delivers `pieces`, then (once `hold` returns) loses its
+    /// connection before the end of the stream.
+    public static func chatStreamCutOff(
+        _ pieces: [String], heldUntil hold: @escaping @Sendable () async -> Void = {}, model: String = "scripted"
+    ) -> ScriptedResponse {
+        ScriptedResponse(
+            body: streamStart(pieces, model: model), headers: [("Content-Type", "text/event-stream")],
+            rest: {
+                await hold()
+                return nil
+            })
+    }
+
+    /// One `data:` event holding `object` as JSON.
+    private static func streamEvent(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+    }
+
+    /// The role event and one event per piece.
+    private static func streamStart(_ pieces: [String], model: String) -> String {
+        var body = streamEvent(["model": model, "choices": [["index": 0, "delta": ["role": "assistant", "content": ""]]]])
+        for piece in pieces { body += streamEvent(["model": model, "choices": [["index": 0, "delta": ["content": piece]]]]) }
+        return body
+    }
+
+    /// One event per piece, then the finish reason, the usage and `[DONE]`.
+    private static func streamEnd(_ pieces: [String], model: String, promptTokens: Int, completionTokens: Int) -> String {
+        var body = ""
+        for piece in pieces { body += streamEvent(["model": model, "choices": [["index": 0, "delta": ["content": piece]]]]) }
+        body += streamEvent(["model": model, "choices": [["index": 0, "delta": [:] as [String: Any], "finish_reason": "stop"]]])
+        body += streamEvent(["model": model, "choices": [] as [Any], "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens]])
+        body += "data: [DONE]\n\n"
+        return body
     }
 
     /// An OpenAI-style error body with `status`.

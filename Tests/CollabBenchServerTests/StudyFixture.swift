@@ -27,7 +27,18 @@ final class StudyFixture: Sendable {
     /// The credential given in the agent's base URL: it must reach neither the store nor a page.
     static let secret = "sk-study-secret-0123456789"
 
-    init(participants: Int = 2, rateEvery: Int = 3, tick: Double = 0) async throws {
+    /// Decides the agent's `n`-th reply (1, 2, …; per HTTP attempt) to a streamed request; the
+    /// default streams the hostile reply in three pieces.
+    typealias StreamedAgent = @Sendable (_ n: Int) -> ScriptedResponse
+
+    /// The default streamed reply: ``hostileReply`` and `n`, in three pieces.
+    static func streamedReply(_ n: Int) -> ScriptedResponse {
+        let text = hostileReply + String(n)
+        let third = text.count / 3
+        return .chatStream([String(text.prefix(third)), String(text.dropFirst(third).prefix(third)), String(text.dropFirst(2 * third))])
+    }
+
+    init(participants: Int = 2, rateEvery: Int = 3, tick: Double = 0, streamed: @escaping StreamedAgent = StudyFixture.streamedReply) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("collabbench-study-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         storePath = folder.appendingPathComponent("study.sqlite").path
@@ -43,6 +54,7 @@ final class StudyFixture: Sendable {
                 count += 1
                 return count
             }
+            if request.json?["stream"] as? Bool == true { return streamed(n) }
             return .chat(StudyFixture.hostileReply + String(n))
         }
         let agent = "openai/scripted@http://user:\(Self.secret)@127.0.0.1:\(server.port)/v1"
@@ -84,9 +96,10 @@ final class StudyFixture: Sendable {
 
     /// Runs `body` with a served study, closing everything afterwards.
     static func with<T: Sendable>(
-        participants: Int = 2, rateEvery: Int = 3, tick: Double = 0, _ body: @Sendable (StudyFixture, URL) async throws -> T
+        participants: Int = 2, rateEvery: Int = 3, tick: Double = 0, streamed: @escaping StreamedAgent = StudyFixture.streamedReply,
+        _ body: @Sendable (StudyFixture, URL) async throws -> T
     ) async throws -> T {
-        let fixture = try await StudyFixture(participants: participants, rateEvery: rateEvery, tick: tick)
+        let fixture = try await StudyFixture(participants: participants, rateEvery: rateEvery, tick: tick, streamed: streamed)
         do {
             let result = try await withServer(fixture.router()) { base in try await body(fixture, base) }
             await fixture.close()

@@ -52,6 +52,23 @@ public struct CachedChatModel: ChatModel {
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
+        if let hit = try await cached(request) { return hit }
+        return try await stored(try await base.complete(request), request: request)
+    }
+
+    /// A cache hit as one piece; on a miss, the pieces of `base`'s reply as they come (the reply
+    /// is stored once it is whole).
+    public func complete(_ request: ChatRequest, onPiece: @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        if let hit = try await cached(request) {
+            if !hit.text.isEmpty { await onPiece(hit.text) }
+            return hit
+        }
+        return try await stored(try await base.complete(request, onPiece: onPiece), request: request)
+    }
+
+    /// The cached reply to `request`, if any.
+    /// - Throws: ``CollabBenchError`` on a miss of a read-only cache.
+    private func cached(_ request: ChatRequest) async throws -> ChatCompletion? {
         let key = Self.key(for: request, spec: base.spec)
         if mode != .off, var hit = try await cache.cachedCompletion(forKey: key) {
             hit.attempts = 0
@@ -62,7 +79,12 @@ public struct CachedChatModel: ChatModel {
         if mode == .readOnly {
             throw CollabBenchError(.cacheMiss, "no cached reply of \(base.spec) for this call (the cache is read-only, so the model is not called)")
         }
-        let completion = try await base.complete(request)
+        return nil
+    }
+
+    /// `completion` stored in the cache (read-write mode).
+    private func stored(_ completion: ChatCompletion, request: ChatRequest) async throws -> ChatCompletion {
+        let key = Self.key(for: request, spec: base.spec)
         if mode == .readWrite {
             try await cache.storeCompletion(completion, forKey: key, model: base.spec.description)
         }

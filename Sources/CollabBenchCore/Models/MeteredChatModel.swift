@@ -24,7 +24,18 @@ public struct MeteredChatModel: ChatModel {
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
-        var completion = try await base.complete(request)
+        metered(try await base.complete(request), request: request)
+    }
+
+    /// Forwards the pieces of `base`'s reply as they come and meters the call like
+    /// ``complete(_:)``.
+    public func complete(_ request: ChatRequest, onPiece: @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        metered(try await base.complete(request, onPiece: onPiece), request: request)
+    }
+
+    /// `completion` priced and counted on the meter.
+    private func metered(_ completion: ChatCompletion, request: ChatRequest) -> ChatCompletion {
+        var completion = completion
         var estimate: Double?
         if completion.fromCache {
             completion.costUSD = price != nil && completion.usage != nil ? 0 : nil
@@ -67,6 +78,10 @@ struct MeteredScopedModel: ConversationScopedModel {
         try await MeteredChatModel(base: base, price: price, meter: meter).complete(request)
     }
 
+    func complete(_ request: ChatRequest, onPiece: @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        try await MeteredChatModel(base: base, price: price, meter: meter).complete(request, onPiece: onPiece)
+    }
+
     func openConversation(id: String) -> any ConversationSession {
         MeteredSession(base: base.openConversation(id: id), price: price, meter: meter)
     }
@@ -82,6 +97,10 @@ struct MeteredSession: ConversationSession {
 
     func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         try await MeteredChatModel(base: base, price: price, meter: meter).complete(request)
+    }
+
+    func complete(_ request: ChatRequest, onPiece: @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        try await MeteredChatModel(base: base, price: price, meter: meter).complete(request, onPiece: onPiece)
     }
 
     func close() async { await base.close() }

@@ -92,16 +92,29 @@ public actor StudyConductor {
         return try view(participant, progress, engine)
     }
 
-    /// Sends the participant's `message` to the agent and stores both.
+    /// Throws what ``send(token:csrf:message:onPiece:)`` would throw before calling the agent, if
+    /// it were called now; sends and stores nothing. The streamed path checks first, so that a
+    /// refused message is an HTTP status rather than an event of an already started stream.
     /// - Throws: ``StudyFailure``.
-    public func send(token: String, csrf: String, message: String) async throws -> View {
+    public func checkSend(token: String, csrf: String, message: String) async throws {
+        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw StudyFailure.invalid("the message is empty") }
+        let (participant, progress, engine) = try await lookup(token)
+        guard StudyTokens.matches(csrf, participant.csrfToken) else { throw StudyFailure.forbidden }
+        guard participant.state != .invited else { throw StudyFailure.conflict("open the page first") }
+        guard !busy.contains(participant.id) else { throw StudyFailure.conflict("the previous message is still being answered") }
+        try Self.acceptsMessage(try view(participant, progress, engine))
+    }
+
+    /// Sends the participant's `message` to the agent and stores both.
+    /// - Parameter onPiece: Receives the reply's text as the agent generates it
+    ///   (``ChatModel/complete(_:onPiece:)``: when the pieces joined differ from the stored
+    ///   reply, the stored reply in the returned view is the one to show).
+    /// - Throws: ``StudyFailure``.
+    public func send(token: String, csrf: String, message: String, onPiece: @Sendable (String) async -> Void = { _ in }) async throws -> View {
         let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw StudyFailure.invalid("the message is empty") }
         return try await exclusively(token, csrf: csrf) { participant, progress, engine in
-            let current = try self.view(participant, progress, engine)
-            guard current.canSend else {
-                throw StudyFailure.conflict(current.ratingDue ? "please rate the conversation first" : "the conversation has ended")
-            }
+            try Self.acceptsMessage(try self.view(participant, progress, engine))
             let t = self.now()
             var progress = progress
             progress.turnSeconds.append(max(0, t.timeIntervalSinceReferenceDate - (progress.lastEventAt ?? t.timeIntervalSinceReferenceDate)))
@@ -119,7 +132,8 @@ public actor StudyConductor {
                 String(progress.replies))
             let agent = engine.runner.engine.agent
             do {
-                let completion = try await agent.complete(ChatRequest(messages: messages, sampling: prepared.settings.agentSampling, seed: seed))
+                let completion = try await agent.complete(
+                    ChatRequest(messages: messages, sampling: prepared.settings.agentSampling, seed: seed), onPiece: onPiece)
                 progress.turns.append(
                     Turn(
                         role: .assistant, text: completion.text,
@@ -201,6 +215,13 @@ public actor StudyConductor {
     }
 
     // MARK: - Internals
+
+    /// Throws the conflict that keeps the page `current` from sending a message, if any.
+    private static func acceptsMessage(_ current: View) throws {
+        guard current.canSend else {
+            throw StudyFailure.conflict(current.ratingDue ? "please rate the conversation first" : "the conversation has ended")
+        }
+    }
 
     private func exclusively(
         _ token: String, csrf: String,

@@ -1,7 +1,8 @@
 /// The study pages' styles and script (appended to `/static/`). The script only improves the
 /// plain forms (the pages work without it): it keeps the chat scrolled to the latest reply, shows
 /// that the assistant is writing, and sends the message form to `/study/<token>/stream`, adding
-/// the reply's pieces to the chat as text as they arrive and then updating the page in place.
+/// the reply's pieces to the chat as text as they arrive (a `reset` event replaces them with the
+/// stored reply, `failed` with the error's words) and then updating the page in place.
 enum StudyAssets {
     static let stylesheet = """
         .study-card { background: #f6f8fa; border: 1px solid #d0d7de; padding: .5rem 1rem; margin-bottom: 1rem; }
@@ -81,6 +82,12 @@ enum StudyAssets {
                     if (name === "message" && data) {
                       reply.textContent += JSON.parse(data);
                       chat.scrollTop = chat.scrollHeight;
+                    } else if (name === "reset" && data) {
+                      // The stored reply differs from the pieces shown (a retried call): show it.
+                      reply.textContent = JSON.parse(data);
+                    } else if (name === "failed" && data) {
+                      reply.textContent = JSON.parse(data).message;
+                      reply.parentNode.className += " study-error";
                     }
                   }
                   return pump();

@@ -13,7 +13,9 @@ import NIOCore
 ///   form token (checked: 403 otherwise), bodies above ``maxBodyBytes`` are refused (413), and a
 ///   success redirects back to the page (303).
 /// - `POST /study/<token>/stream`: the message form sent by the page's script; the same checks
-///   and the same stored message, answered with the reply as server-sent events (``StudyStream``).
+///   (refusals answered with the same statuses before the stream starts) and the same stored
+///   message, answered with the reply as server-sent events while the agent writes it
+///   (``StudyStream``).
 ///
 /// A token reaches only its own participant; an unknown or malformed one is 404, like any missing
 /// page, so links cannot be enumerated. Every model reply and task text is escaped.
@@ -51,7 +53,13 @@ public enum StudyRoutes {
             let token = try context.parameters.require("token")
             return await reading(request) { form in
                 await respond(token: token) {
-                    StudyStream.response(try await message(form, token: token, lazy))
+                    let message = try messageText(form)
+                    let conductor = try await lazy.conductor()
+                    let csrf = form["csrf"]
+                    try await conductor.checkSend(token: token, csrf: csrf, message: message)
+                    return StudyStream.response { onPiece in
+                        try await conductor.send(token: token, csrf: csrf, message: message, onPiece: onPiece)
+                    }
                 }
             }
         }
@@ -84,11 +92,17 @@ public enum StudyRoutes {
 
     /// Sends the message of a message form (the form and the streamed path alike).
     static func message(_ form: StudyForm, token: String, _ lazy: LazyConductor) async throws -> StudyConductor.View {
+        try await lazy.conductor().send(token: token, csrf: form["csrf"], message: try messageText(form))
+    }
+
+    /// The message of a message form.
+    /// - Throws: ``StudyFailure/invalid(_:)`` when it is too long.
+    static func messageText(_ form: StudyForm) throws -> String {
         let message = form["message"]
         guard message.count <= maxMessageCharacters else {
             throw StudyFailure.invalid("the message is longer than \(maxMessageCharacters) characters")
         }
-        return try await lazy.conductor().send(token: token, csrf: form["csrf"], message: message)
+        return message
     }
 
     /// Reads a form body (413 above the limit), runs `body`, and redirects to the page.
@@ -121,17 +135,25 @@ public enum StudyRoutes {
     static func respond(token: String, _ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
-        } catch let failure as StudyFailure {
-            switch failure {
-            case .notFound: return errorPage(.notFound, "There is no such page.")
-            case .forbidden: return errorPage(.forbidden, "This form has expired. Go back, reload the page and try again.")
-            case .conflict(let why): return errorPage(.conflict, "Not now: \(why).", back: "/study/\(token)")
-            case .invalid(let why): return errorPage(.badRequest, "The form is not valid: \(why).", back: "/study/\(token)")
-            case .unavailable(let why): return errorPage(.badGateway, "Sorry: \(why).", back: "/study/\(token)")
-            }
         } catch {
+            let (status, message) = failureWords(error)
+            let back = [.notFound, .forbidden, .internalServerError].contains(status) ? nil : "/study/\(token)"
+            return errorPage(status, message, back: back)
+        }
+    }
+
+    /// The status and the words shown for a failure (a ``StudyFailure``'s, or a generic line).
+    static func failureWords(_ error: any Error) -> (HTTPResponse.Status, String) {
+        guard let failure = error as? StudyFailure else {
             // Never the error's text: it may name a server or model the participant must not see.
-            return errorPage(.internalServerError, "Something went wrong on the server; please tell the study's organiser.")
+            return (.internalServerError, "Something went wrong on the server; please tell the study's organiser.")
+        }
+        switch failure {
+        case .notFound: return (.notFound, "There is no such page.")
+        case .forbidden: return (.forbidden, "This form has expired. Go back, reload the page and try again.")
+        case .conflict(let why): return (.conflict, "Not now: \(why).")
+        case .invalid(let why): return (.badRequest, "The form is not valid: \(why).")
+        case .unavailable(let why): return (.badGateway, "Sorry: \(why).")
         }
     }
 

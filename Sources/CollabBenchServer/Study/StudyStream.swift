@@ -6,33 +6,29 @@ import Hummingbird
 import NIOCore
 
 /// The streamed answer of `POST /study/<token>/stream`: the agent's reply as `text/event-stream`
-/// events, for the page's script (the plain message form stays the fallback).
+/// events, sent as the agent generates it, for the page's script (the plain message form stays
+/// the fallback).
 ///
-/// Each piece of the reply is one `data:` event holding a JSON string; the pieces concatenated are
-/// exactly the stored reply. A last `event: done` carries the page state (`{"ratingDue":…,
-/// "canSend":…,"replies":…}`). The model layer hands over whole replies, so the reply is sent in
-/// word-sized pieces (``pieces(_:)``) once it is stored; nothing is delayed on purpose.
+/// Events, in order:
+/// - one plain `data:` event per piece of the reply, holding a JSON string, as the model hands it
+///   over (``ChatModel/complete(_:onPiece:)``);
+/// - `event: reset` only when the pieces joined are not the stored reply (the model client
+///   retried after an attempt failed part-way, and stopped streaming so no text came twice): its
+///   data is the whole stored reply as a JSON string, which replaces what the page showed;
+/// - `event: done` with the page state (`{"ratingDue":…,"canSend":…,"replies":…}`), or
+///   `event: failed` (`{"status":…,"message":…}`, the words of the form path's error page) when
+///   the agent could not answer; the message is then not stored, as on the form path.
+///
+/// So the text a page shows at the end is always exactly the stored reply. Refusals that need no
+/// model call (form token, rating due, unknown link) are checked before the stream starts and
+/// answered with their HTTP status (``StudyConductor/checkSend(token:csrf:message:)``). A client
+/// that goes away mid-reply stops receiving events, but the reply is still generated and stored.
 enum StudyStream {
-    /// The fewest characters in a piece (a piece ends after the whitespace following a word).
-    static let pieceCharacters = 24
-
-    /// `text` cut into pieces that end after whitespace, each at least ``pieceCharacters`` long
-    /// except the last; their concatenation is `text`.
-    static func pieces(_ text: String) -> [String] {
-        var pieces: [String] = []
-        var current = ""
-        var previousWasSpace = false
-        for character in text {
-            let isSpace = character.isWhitespace
-            if previousWasSpace && !isSpace && current.count >= pieceCharacters {
-                pieces.append(current)
-                current = ""
-            }
-            current.append(character)
-            previousWasSpace = isSpace
-        }
-        if !current.isEmpty { pieces.append(current) }
-        return pieces
+    /// What the agent's side hands the response writer.
+    enum Item: Sendable {
+        case piece(String)
+        case answered(StudyConductor.View)
+        case failed(status: Int, message: String)
     }
 
     /// One server-sent event; `data` is JSON on one line.
@@ -47,19 +43,52 @@ enum StudyStream {
         return String(array.dropFirst().dropLast())
     }
 
-    /// The streamed response for the state `view` after a message was answered.
-    static func response(_ view: StudyConductor.View) -> Response {
-        let reply = view.progress.turns.last { $0.role == .assistant }?.text ?? ""
-        let events = pieces(reply).map { event(jsonString($0)) }
-        let done = event("{\"ratingDue\":\(view.ratingDue),\"canSend\":\(view.canSend),\"replies\":\(view.progress.replies)}", name: "done")
-        return Response(
+    /// The streamed response of `send`, which sends the message with the piece handler it is
+    /// given and returns the page state after the reply was stored.
+    static func response(_ send: @escaping @Sendable (_ onPiece: @Sendable (String) async -> Void) async throws -> StudyConductor.View) -> Response {
+        Response(
             status: .ok,
             headers: [
                 .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", .referrerPolicy: "no-referrer",
             ],
             body: ResponseBody { writer in
-                for event in events + [done] { try await writer.write(ByteBuffer(string: event)) }
-                try await writer.finish(nil)
+                let (items, continuation) = AsyncStream.makeStream(of: Item.self)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do {
+                            let view = try await send { piece in continuation.yield(.piece(piece)) }
+                            continuation.yield(.answered(view))
+                        } catch {
+                            let (status, message) = StudyRoutes.failureWords(error)
+                            continuation.yield(.failed(status: Int(status.code), message: message))
+                        }
+                        continuation.finish()
+                    }
+                    var shown = ""
+                    var connected = true
+                    for await item in items where connected {
+                        let text: String
+                        switch item {
+                        case .piece(let piece):
+                            shown += piece
+                            text = event(jsonString(piece))
+                        case .answered(let view):
+                            let reply = view.progress.turns.last { $0.role == .assistant }?.text ?? ""
+                            text = (shown == reply ? "" : event(jsonString(reply), name: "reset")) + done(view)
+                        case .failed(let status, let message):
+                            text = event("{\"status\":\(status),\"message\":\(jsonString(message))}", name: "failed")
+                        }
+                        do { try await writer.write(ByteBuffer(string: text)) } catch { connected = false }
+                    }
+                    // A departed client leaves the sender to finish (and store the reply) alone.
+                    try await group.waitForAll()
+                }
+                try? await writer.finish(nil)
             })
+    }
+
+    /// The `done` event of the page state `view`.
+    static func done(_ view: StudyConductor.View) -> String {
+        event("{\"ratingDue\":\(view.ratingDue),\"canSend\":\(view.canSend),\"replies\":\(view.progress.replies)}", name: "done")
     }
 }
