@@ -32,14 +32,43 @@ extension ResultStore {
 
     /// One page of a run's conversations, or nil when there is no run `request.runID`.
     public func conversationPage(_ request: ConversationPageRequest) async throws -> ConversationPage? {
+        try await conversationPage(request, total: nil)
+    }
+
+    /// One page of a run's conversations, or nil when there is no run `request.runID`.
+    /// - Parameter knownTotal: The number of conversations the filter matches, when the caller
+    ///   counted it at the current store state (the results browser keeps it per change marker):
+    ///   the page then skips the count, a pass over every matching conversation.
+    public func conversationPage(_ request: ConversationPageRequest, total knownTotal: Int?) async throws -> ConversationPage? {
+        try await conversationPage(request, total: knownTotal, shallowRows: Self.shallowPageRows)
+    }
+
+    /// ``conversationPage(_:total:)`` with the depth up to which a score-sorted page checks runs
+    /// by lookups (``shallowPageRows``; tests set it to reach both ways).
+    func conversationPage(_ request: ConversationPageRequest, total knownTotal: Int?, shallowRows: Int) async throws -> ConversationPage? {
         try await readAsync { db in
             guard let kind = try String.fetchOne(db, sql: "SELECT pack_kind FROM runs WHERE id = ?", arguments: [request.runID]) else { return nil }
             let metric = Self.metricName(packKind: kind)
-            let query = Self.pageQuery(request, metric: metric, joins: try Self.summaryJoins(db))
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(query.from)", arguments: query.arguments) ?? 0
-            let sql = "\(Self.summaryColumns) \(query.from) ORDER BY \(Self.order(request)) LIMIT ? OFFSET ?"
-            var arguments = query.arguments
-            arguments += [request.limit, request.offset]
+            // Counted and ordered with only the joins the filter and the order read; the page's
+            // rows are then read whole for its ids alone (the rows an offset skips never are).
+            let query = Self.pageQuery(request, metric: metric, joins: try Self.joins(Self.tablesRead(by: request), db))
+            let total = try knownTotal ?? Int.fetchOne(db, sql: "SELECT COUNT(*) \(query.from)", arguments: query.arguments) ?? 0
+            let ids: [Int64]
+            if Self.walksScoreIndex(request) {
+                ids = try Self.scoreOrderedIDs(request, metric: metric, shallowRows: shallowRows, db)
+            } else {
+                var arguments = query.arguments
+                arguments += [request.limit, request.offset]
+                ids = try Int64.fetchAll(db, sql: "SELECT c.id \(query.from) ORDER BY \(Self.order(request)) LIMIT ? OFFSET ?", arguments: arguments)
+            }
+            guard !ids.isEmpty else {
+                return ConversationPage(total: total, offset: request.offset, limit: request.limit, metric: metric, conversations: [])
+            }
+            let all = try Self.joins([.score, .persona, .gate], db)
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let sql = "\(Self.summaryColumns) FROM conversations c \(all.sql) WHERE c.id IN (\(marks)) ORDER BY \(Self.order(request))"
+            var arguments = StatementArguments(all.arguments(metric))
+            arguments += StatementArguments(ids)
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map { Self.summary($0, runID: request.runID) }
             return ConversationPage(total: total, offset: request.offset, limit: request.limit, metric: metric, conversations: rows)
         }
@@ -55,8 +84,11 @@ extension ResultStore {
             else { return nil }
             let runID: String = head["run_id"]
             let metric = Self.metricName(packKind: head["pack_kind"])
-            let sql = "\(Self.summaryColumns) FROM conversations c \(try Self.summaryJoins(db)) WHERE c.id = ?"
-            guard let row = try Row.fetchOne(db, sql: sql, arguments: [metric, id]) else { return nil }
+            let joins = try Self.joins([.score, .persona, .gate], db)
+            let sql = "\(Self.summaryColumns) FROM conversations c \(joins.sql) WHERE c.id = ?"
+            var arguments = StatementArguments(joins.arguments(metric))
+            arguments += [id]
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
             let scores = try Row.fetchAll(
                 db, sql: "SELECT metric, value, status, method, detail FROM scores WHERE conversation_id = ? ORDER BY metric", arguments: [id]
             ).map { row in
@@ -123,23 +155,103 @@ extension ResultStore {
             c.started_at, c.finished_at, s.value AS score, s.status AS score_status, p.persona_id, g.outcome AS gate, g.reasons AS gate_reasons
         """
 
-    /// Joins of the task metric (first argument: its name), the persona the simulated user played
-    /// and the simulator gate's verdict. The persona and gate tables come with schema v11
-    /// (`run --personas`, `run --simulator-gate`); a store without them reads as having neither.
-    private static func summaryJoins(_ db: Database) throws -> String {
-        let personas = try db.tableExists("conversation_personas")
-            ? "LEFT JOIN conversation_personas p ON p.run_id = c.run_id AND p.task_id = c.task_id AND p.trial = c.trial"
-            : "LEFT JOIN (SELECT NULL AS persona_id) p ON 0"
-        let gate = try db.tableExists("conversation_gate")
-            ? "LEFT JOIN conversation_gate g ON g.run_id = c.run_id AND g.task_id = c.task_id AND g.trial = c.trial"
-            : "LEFT JOIN (SELECT NULL AS outcome, NULL AS reasons) g ON 0"
-        return "LEFT JOIN scores s ON s.conversation_id = c.id AND s.metric = ?\n\(personas)\n\(gate)"
+    /// A table joined to a conversation row: its task metric's score (`s`), the persona its
+    /// simulated user played (`p`), the simulator gate's verdict (`g`).
+    enum JoinedTable: Hashable {
+        case score, persona, gate
     }
 
-    /// The `FROM … WHERE …` of a page and its arguments.
-    private static func pageQuery(_ request: ConversationPageRequest, metric: String, joins: String) -> (from: String, arguments: StatementArguments) {
-        var conditions = ["c.run_id = ?"]
+    /// The tables the filter and the order of `request` read (the count and the ordering join
+    /// only these).
+    static func tablesRead(by request: ConversationPageRequest) -> Set<JoinedTable> {
+        var tables: Set<JoinedTable> = []
+        if request.sort == .score || request.filter.minScore != nil || request.filter.maxScore != nil { tables.insert(.score) }
+        if request.filter.persona != nil { tables.insert(.persona) }
+        if request.filter.gateFlagged != nil { tables.insert(.gate) }
+        return tables
+    }
+
+    /// The `LEFT JOIN`s of `tables`, and their arguments given the task metric's name (the score
+    /// join's only argument). The persona and gate tables come with schema v11 (`run --personas`,
+    /// `run --simulator-gate`); a store without them reads as having neither.
+    private static func joins(_ tables: Set<JoinedTable>, _ db: Database) throws -> (sql: String, arguments: (String) -> [String]) {
+        var sql: [String] = []
+        if tables.contains(.score) { sql.append("LEFT JOIN scores s ON s.conversation_id = c.id AND s.metric = ?") }
+        if tables.contains(.persona) {
+            sql.append(
+                try db.tableExists("conversation_personas")
+                    ? "LEFT JOIN conversation_personas p ON p.run_id = c.run_id AND p.task_id = c.task_id AND p.trial = c.trial"
+                    : "LEFT JOIN (SELECT NULL AS persona_id) p ON 0")
+        }
+        if tables.contains(.gate) {
+            sql.append(
+                try db.tableExists("conversation_gate")
+                    ? "LEFT JOIN conversation_gate g ON g.run_id = c.run_id AND g.task_id = c.task_id AND g.trial = c.trial"
+                    : "LEFT JOIN (SELECT NULL AS outcome, NULL AS reasons) g ON 0")
+        }
+        let withScore = tables.contains(.score)
+        return (sql.joined(separator: "\n"), { metric in withScore ? [metric] : [] })
+    }
+
+    /// Rows up to which a score-sorted page checks each walked score's run by a lookup rather
+    /// than by first listing the run's conversations (which costs about as much as 20,000 lookups).
+    static let shallowPageRows = 10_000
+
+    /// Whether a page sorted by score is read along the index of scores by metric and value
+    /// (schema v13) instead of sorting every conversation of the run: when its filter reads no
+    /// more than the score.
+    static func walksScoreIndex(_ request: ConversationPageRequest) -> Bool {
+        let f = request.filter
+        return request.sort == .score && f.status == nil && f.failure == nil && f.persona == nil && f.gateFlagged == nil
+    }
+
+    /// The ids of a page sorted by score, in the order of ``order(_:)``: the scored conversations
+    /// along `scores_by_metric_value` (no sort; the index is walked from the page's offset on),
+    /// then those without a score, by id.
+    private static func scoreOrderedIDs(_ request: ConversationPageRequest, metric: String, shallowRows: Int, _ db: Database) throws -> [Int64] {
+        let direction = request.descending ? "DESC" : "ASC"
+        let f = request.filter
+        // Whether a score is one of the run's: near the start, a lookup per index entry walked
+        // (the first pages cost next to nothing); deeper, one pass over the run's ids first.
+        let ofRun =
+            request.offset + request.limit <= shallowRows
+            ? "EXISTS (SELECT 1 FROM conversations r WHERE r.id = s.conversation_id AND r.run_id = ?)"
+            : "s.conversation_id IN (SELECT id FROM conversations WHERE run_id = ?)"
+        var conditions = ["s.metric = ?", "s.value IS NOT NULL", ofRun]
         var arguments: StatementArguments = [metric, request.runID]
+        if let minimum = f.minScore {
+            conditions.append("s.value >= ?")
+            arguments += [minimum]
+        }
+        if let maximum = f.maxScore {
+            conditions.append("s.value <= ?")
+            arguments += [maximum]
+        }
+        let scored = "FROM scores s INDEXED BY scores_by_metric_value WHERE \(conditions.joined(separator: " AND "))"
+        var page = arguments
+        page += [request.limit, request.offset]
+        var ids = try Int64.fetchAll(
+            db, sql: "SELECT s.conversation_id \(scored) ORDER BY s.value \(direction), s.conversation_id \(direction) LIMIT ? OFFSET ?",
+            arguments: page)
+        // A score filter leaves the unscored out; otherwise they follow the scored ones.
+        guard ids.count < request.limit, f.minScore == nil, f.maxScore == nil else { return ids }
+        let scoredCount = ids.isEmpty ? try Int.fetchOne(db, sql: "SELECT COUNT(*) \(scored)", arguments: arguments) ?? 0 : request.offset + ids.count
+        ids += try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT c.id FROM conversations c LEFT JOIN scores s ON s.conversation_id = c.id AND s.metric = ?
+                WHERE c.run_id = ? AND s.value IS NULL ORDER BY c.id \(direction) LIMIT ? OFFSET ?
+                """, arguments: [metric, request.runID, request.limit - ids.count, max(0, request.offset - scoredCount)])
+        return ids
+    }
+
+    /// The `FROM … WHERE …` of a page and its arguments (`joins` the ones the filter reads).
+    private static func pageQuery(
+        _ request: ConversationPageRequest, metric: String, joins: (sql: String, arguments: (String) -> [String])
+    ) -> (from: String, arguments: StatementArguments) {
+        var conditions = ["c.run_id = ?"]
+        var arguments = StatementArguments(joins.arguments(metric))
+        arguments += [request.runID]
         let f = request.filter
         switch f.status {
         case .completed?: conditions.append("c.status = 'completed'")
@@ -171,7 +283,7 @@ extension ResultStore {
         case false?: conditions.append("g.outcome IS NULL")
         case nil: break
         }
-        return ("FROM conversations c \(joins) WHERE \(conditions.joined(separator: " AND "))", arguments)
+        return ("FROM conversations c \(joins.sql) WHERE \(conditions.joined(separator: " AND "))", arguments)
     }
 
     /// The `ORDER BY` of a page; ties broken by id so pages never overlap.

@@ -5,7 +5,7 @@ import GRDB
 /// retried_conversations.
 enum StoreSchema {
     /// The schema version this build writes.
-    static let version = 12
+    static let version = 13
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -108,6 +108,7 @@ enum StoreSchema {
         registerPromptCache(&migrator)
         registerPersonas(&migrator)
         registerBatches(&migrator)
+        registerBrowseIndexes(&migrator)
         return migrator
     }
 }

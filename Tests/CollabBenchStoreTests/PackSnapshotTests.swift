@@ -84,7 +84,7 @@ struct PackSnapshotTests {
         #expect(try viewed.retriedConversations(runID: "r").isEmpty)
         let store = try ResultStore(path: path)
         #expect(try store.schemaVersion() == StoreSchema.version)
-        #expect(StoreSchema.version == 12)
+        #expect(StoreSchema.version == 13)
         #expect(try store.run("r")?.packHash == "h")
         #expect(try store.packSnapshot(hash: "h") == nil)
         #expect(try store.failedConversationCount(runID: "r") == 1)

@@ -35,7 +35,7 @@ struct ResultStoreTests {
     @Test func createsSchemaInWALModeAndRoundTrips() throws {
         let path = Self.tempPath()
         let store = try ResultStore(path: path)
-        #expect(try store.schemaVersion() == 12)
+        #expect(try store.schemaVersion() == 13)
         try store.createRun(Self.run("r1"), prompts: [PromptTemplate(name: "x", text: "y")])
         try store.save(Self.result(runID: "r1", taskID: "t1"))
         let scores = try store.conversationScores(runID: "r1")

@@ -12,11 +12,11 @@ enum BrowseAPIRoutes {
             HTTPResponses.bytes(BrowseOpenAPI.document, contentType: "application/json; charset=utf-8")
         }
         router.get("/api/runs") { _, _ in
-            try HTTPResponses.json(RunList(runs: try await service.store.runOverviews()))
+            try HTTPResponses.json(RunList(runs: try await service.runOverviews()))
         }
         router.get("/api/runs/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let detail = try await service.store.runDetail(id: id) else { return notFoundRun(id) }
+            guard let detail = try await service.runDetail(id: id) else { return notFoundRun(id) }
             return try HTTPResponses.json(detail)
         }
         router.get("/api/runs/:id/conversations") { request, context in
@@ -27,7 +27,7 @@ enum BrowseAPIRoutes {
             } catch let error as BrowseQueryError {
                 return HTTPResponses.jsonError(error.text, status: .badRequest)
             }
-            guard let page = try await service.store.conversationPage(pageRequest) else { return notFoundRun(id) }
+            guard let page = try await service.conversationPage(pageRequest) else { return notFoundRun(id) }
             return try HTTPResponses.json(page)
         }
         router.get("/api/conversations/:id") { _, context in

@@ -22,7 +22,7 @@ enum BrowsePages {
             return page("Leaderboards", leaderboards(answer.snapshot.report, freshness: freshness(answer)))
         }
         router.get("/runs") { _, _ in
-            page("Runs", runList(try await service.store.runOverviews()))
+            page("Runs", runList(try await service.runOverviews()))
         }
         router.get("/runs/:id") { request, context in
             let id = try context.parameters.require("id")
@@ -32,7 +32,7 @@ enum BrowsePages {
             } catch let error as BrowseQueryError {
                 return problem("Bad request", error.text, status: .badRequest)
             }
-            guard let detail = try await service.store.runDetail(id: id), let table = try await service.store.conversationPage(pageRequest) else {
+            guard let detail = try await service.runDetail(id: id), let table = try await service.conversationPage(pageRequest) else {
                 return problem("Not found", "no run '\(id)'", status: .notFound)
             }
             return page("Run \(detail.overview.name)", runPage(detail, table: table, request: pageRequest))
@@ -48,7 +48,7 @@ enum BrowsePages {
         router.get("/compare") { request, _ in
             let query = request.queryDictionary
             let a = query["a"] ?? "", b = query["b"] ?? ""
-            let runs = try await service.store.runOverviews()
+            let runs = try await service.runOverviews()
             guard !a.isEmpty, !b.isEmpty else { return page("Compare", compareForm(runs, a: a, b: b)) }
             switch try await service.compare(a: a, b: b) {
             case .success(let comparison): return page("Compare", compareForm(runs, a: a, b: b) + comparisonBody(comparison))

@@ -6,7 +6,10 @@ import Foundation
 /// What the results browser reads: the store (opened read-only, so a run can write it at the
 /// same time) and the whole-store reports (leaderboards), computed off the request path by a
 /// ``LeaderboardCache`` that starts with the service and recomputes in the background when the
-/// store's change marker moves. Page queries go straight to the store; they are cheap.
+/// store's change marker moves. A run's figures (its header: aggregates over all its
+/// conversations, messages and judge calls) and a table's count of matching conversations are
+/// kept per change marker (``RunFigureCache``); the rows of a page are read from the store each
+/// time (one `LIMIT`ed query).
 public final class BrowseService: Sendable {
     /// The store being browsed.
     public let store: ResultStore
@@ -14,6 +17,8 @@ public final class BrowseService: Sendable {
     public let leaderboardOptions: LeaderboardOptions
     /// The leaderboards, computed in the background.
     public let leaderboardCache: LeaderboardCache
+    /// Run figures and table counts of the current store state.
+    private let figures = RunFigureCache()
 
     /// A service over `store`; the first leaderboard computation starts now. `beforeLeaderboard`
     /// runs at the start of every leaderboard computation (a test hook; see ``LeaderboardCache``).
@@ -32,6 +37,35 @@ public final class BrowseService: Sendable {
     /// the first one once computed.
     public func leaderboards() async throws -> LeaderboardCache.Answer {
         try await leaderboardCache.current()
+    }
+
+    /// Every run with its figures, oldest first (computed once per store change).
+    public func runOverviews() async throws -> [RunOverview] {
+        let marker = try await store.changeMarker()
+        if let cached = figures.overviews(at: marker) { return cached }
+        let overviews = try await store.runOverviews()
+        figures.keep(overviews: overviews, at: marker)
+        return overviews
+    }
+
+    /// Run `id` with its figures and configuration, or nil when there is none (computed once per
+    /// store change).
+    public func runDetail(id: String) async throws -> RunDetail? {
+        let marker = try await store.changeMarker()
+        if let cached = figures.detail(id, at: marker) { return cached }
+        guard let detail = try await store.runDetail(id: id) else { return nil }
+        figures.keep(detail: detail, at: marker)
+        return detail
+    }
+
+    /// One page of a run's conversations, or nil when there is no run `request.runID`; the
+    /// number of conversations the filter matches is counted once per store change.
+    public func conversationPage(_ request: ConversationPageRequest) async throws -> ConversationPage? {
+        let marker = try await store.changeMarker()
+        let known = figures.total(runID: request.runID, filter: request.filter, at: marker)
+        guard let page = try await store.conversationPage(request, total: known) else { return nil }
+        if known == nil { figures.keep(total: page.total, runID: request.runID, filter: request.filter, at: marker) }
+        return page
     }
 
     /// The `compare` report of runs `a` and `b` (ids, names or single-run tags), or nil when one
