@@ -221,10 +221,11 @@ public final class OpenAIChatModel: ChatModel {
     }
 
     /// Tells the endpoint's budget what a reply says about the server's limits: the limits its
-    /// headers announce, and a 429's `Retry-After` (every caller waits it out).
+    /// headers announce, and a 429 (every caller waits out its `Retry-After`, and the budget learns
+    /// the server's rate from when refusals come).
     static func learn(from reply: ModelHTTP.Reply, status: Int, rate: RequestRateLimiter) async {
         await rate.adopt(headers: reply.headers.map { ($0.name, $0.value) })
-        if status == 429, let wait = reply.retryAfter { await rate.pause(seconds: wait) }
+        if status == 429 { await rate.refused(retryAfter: reply.retryAfter) }
     }
 
     /// A short description of a transport error.
