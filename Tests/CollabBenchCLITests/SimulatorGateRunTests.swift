@@ -12,8 +12,13 @@ struct SimulatorGateRunTests {
     /// The first task the server sees always gets a user that gives the answer itself; every
     /// other task's user does so in its first conversation only.
     static func server() async throws -> LoopbackOpenAIServer {
+        try await LoopbackOpenAIServer.start(handler: handler())
+    }
+
+    /// The replies of ``server()``, with their own state.
+    static func handler() -> LoopbackOpenAIServer.Handler {
         let state = Mutex<(stubborn: String?, openings: [String: Int])>((nil, [:]))
-        return try await LoopbackOpenAIServer.start { request in
+        return { request in
             let first = request.messages.first?.content ?? ""
             if first.contains("You are evaluating how well") { return .chat(#"{"thought":"ok","score":2}"#) }
             if first.contains("You are playing a person") {
@@ -70,6 +75,38 @@ struct SimulatorGateRunTests {
         #expect(rows.first?["conversations"] as? Int == 1, "the excluded conversation is left out")
         let counts = try #require(rows.first?["simulatorGate"] as? [String: Any])
         #expect(counts["excluded"] as? Int == 1 && counts["rerun"] as? Int == 1)
+    }
+
+    /// The gate's re-runs with batched calls (`--batch judges`: the judges' calls in batches;
+    /// `--batch all`: every call, both conversations advancing one turn per batch): the same
+    /// verdicts, attempts and board as with direct calls, every re-run opening with its own seed.
+    @Test(arguments: ["judges", "all"])
+    func rerunWorksTheSameWithBatchedCalls(batch: String) async throws {
+        let dir = try CLI.tempDir()
+        let db = dir + "/b.sqlite"
+        let server = try await LoopbackBatchServer.start(replies: Self.handler())
+        let out = try await CLI.run([
+            "run", "--pack", "math", "--agent", "openai/m@\(server.baseURL)", "--db", db, "--tokenizer-dir", TokenizerFiles.directory!,
+            "--no-progress", "--limit", "2", "--concurrency", "1", "--simulator-gate", "rerun", "--simulator-reruns", "2", "--batch", batch,
+        ])
+        try await server.stop()
+        #expect(out.status == 0, "\(out.stdout) \(out.stderr)")
+        #expect(server.batchesCreated > 0)
+        let store = try ResultStore(path: db)
+        let run = try #require(try store.runs().first)
+        let gate = try store.gateRecords(runID: run.id)
+        #expect(gate.values.map(\.outcome).sorted() == ["excluded", "rerun"])
+        #expect(gate.values.first { $0.outcome == "excluded" }?.attempts == 3)
+        #expect(gate.values.first { $0.outcome == "rerun" }?.attempts == 2)
+        let openings = (server.directRequests + server.batchedRequests).filter {
+            ($0.messages.first?.content ?? "").contains("You are playing a person")
+                && !($0.messages.last?.content ?? "").contains("Assistant:")
+        }
+        #expect(openings.count == 5)
+        #expect(Set(openings.compactMap { $0.json?["seed"] as? Int }).count == 5)
+        if batch == "all" { #expect(server.directRequests.allSatisfy { !$0.path.contains("chat") }, "every chat call was a batch line") }
+        let board = try await CLI.run(["leaderboard", "--db", db])
+        #expect(board.stdout.contains("simulator gate, openai/m: 0 flagged, 1 re-run, 1 excluded (self_answer 2)"), "\(board.stdout)")
     }
 
     @Test func flagKeepsAndMarksAndOffRecordsNothing() async throws {
