@@ -1,6 +1,7 @@
 import CollabBenchCore
 import CollabBenchReports
 import CollabBenchRunner
+import CollabBenchServer
 import CollabBenchStore
 import CollabBenchTestSupport
 import Foundation
@@ -104,6 +105,25 @@ struct StudyBrowserTests {
             #expect(progress.turnSeconds.count == 4)
             let report = try Leaderboard.build(store: store)
             #expect(report.rows.contains { $0.runs.contains(fixture.created.run.id) && $0.agentPreset == "human" })
+
+            // A simulated run of the same agent, judge and pack: the study's row sits on its board, marked.
+            var plan = StudySettings(pack: StudyFixture.root + "/Tasks/docs", agent: fixture.agent).runPlan(store: fixture.storePath, name: "docs-simulated")
+            plan.user = fixture.agent
+            let session = try await RunAssembler(plan: plan, environment: [:], workingDirectory: StudyFixture.root).prepare().open(countingTokens: false)
+            let simulated = try await session.runThenClose()
+            #expect(simulated.completed == 3, "\(simulated)")
+            let both = try Leaderboard.build(store: try fixture.store())
+            let board = try #require(both.boards.first { $0.rows.contains { $0.runs.contains(simulated.runID) } })
+            let studyRow = try #require(board.rows.first { $0.runs.contains(fixture.created.run.id) }, "the study is on the simulated run's board")
+            #expect(studyRow.humanRun == true && studyRow.user == "human/study")
+            #expect(board.rows.first { $0.runs.contains(simulated.runID) }?.humanRun == nil)
+            // And the browser's leaderboard page marks it.
+            try await withServer(try ServeRouter.router(storePath: fixture.storePath)) { browse in
+                let page = try await fetch(browse.appending(path: "/"))
+                #expect(page.status == 200)
+                #expect(page.body.contains("<span class=\"human\" title=\"human/study\">human</span>"), "\(page.body.prefix(4000))")
+                #expect(!page.body.contains(StudyFixture.secret))
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ final class StudyFixture: Sendable {
     let storePath: String
     let server: LoopbackOpenAIServer
     let created: StudyPlan.Created
+    /// The study's agent spec (its key in the URL's user info, as a user might give it).
+    let agent: String
     let conductor: StudyConductor
     private let time = Shared(Date(timeIntervalSinceReferenceDate: 800_000_000))
     private let agentCalls = Shared(0)
@@ -58,6 +60,7 @@ final class StudyFixture: Sendable {
             return .chat(StudyFixture.hostileReply + String(n))
         }
         let agent = "openai/scripted@http://user:\(Self.secret)@127.0.0.1:\(server.port)/v1"
+        self.agent = agent
         var random = SeededGenerator(seed: 7)
         created = try StudyPlan(
             store: storePath, settings: StudySettings(pack: Self.root + "/Tasks/docs", agent: agent, rateEvery: rateEvery),

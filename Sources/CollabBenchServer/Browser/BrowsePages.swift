@@ -93,15 +93,25 @@ enum BrowsePages {
         for (index, board) in report.boards.enumerated() {
             out += "<section class=\"board\" id=\"board-\(index)\">\n<h2>\(h(board.pack)) <small>(\(h(board.kind.rawValue))) · profile <code>\(h(board.profile.id))</code></small></h2>\n"
             for difference in board.differences { out += "<p class=\"muted\">Not ranked with the first board: \(h(difference))</p>\n" }
-            out += "<table class=\"board-table\"><thead><tr><th>#</th><th>Agent</th><th>\(h(Metric.named(board.metric).label))</th><th>#Tok (k)</th><th>ITR</th><th>Tasks</th><th>n</th><th>Failed</th><th>Cost</th><th>Runs</th></tr></thead><tbody>\n"
+            let calibrated = board.rows.contains { $0.judgeCalibration != nil }
+            if board.rows.contains(where: { $0.humanRun == true }) {
+                out += "<p class=\"muted\">Rows marked <span class=\"human\">human</span> are runs whose user was a real person (a study or an imported reference set), ranked with the simulated runs they match in everything but the user.</p>\n"
+            }
+            if let figure = board.rows.lazy.compactMap(\.judgeCalibration).first {
+                out += "<p class=\"muted\">Judge ρ vs users: Spearman's ρ of the judge's interactivity against real users' own ratings (\(h(figure.ratingMetric)), reference set \(h(figure.set)), calibration run <a href=\"/runs/\(h(BrowseQuery.percentEncoded(figure.calibrationRun)))\">\(h(figure.calibrationRun))</a>).</p>\n"
+            }
+            out += "<table class=\"board-table\"><thead><tr><th>#</th><th>Agent</th><th>\(h(Metric.named(board.metric).label))</th><th>#Tok (k)</th><th>ITR</th><th>Tasks</th><th>n</th><th>Failed</th><th>Cost</th>\(calibrated ? "<th>Judge ρ vs users [\(level)% CI]</th>" : "")<th>Runs</th></tr></thead><tbody>\n"
             for (rank, row) in board.rows.enumerated() {
                 let runs = zip(row.runs, row.runNames).map { id, name in
                     "<a href=\"/runs/\(h(BrowseQuery.percentEncoded(id)))\">\(h(name))</a>"
                 }.joined(separator: "<br>")
-                out += "<tr><td>\(rank + 1)</td><td>\(h(row.agent))</td><td class=\"num\">\(interval(row.taskMetric, row.taskMetricCI, 1))</td>"
+                let human = row.humanRun == true ? " <span class=\"human\" title=\"\(h(row.user ?? "a real person"))\">human</span>" : ""
+                out += "<tr><td>\(rank + 1)</td><td>\(h(row.agent))\(human)</td><td class=\"num\">\(interval(row.taskMetric, row.taskMetricCI, 1))</td>"
                 out += "<td class=\"num\">\(interval(row.tokensK, row.tokensKCI, 2))</td><td class=\"num\">\(interval(row.interactivity, row.interactivityCI, 1))</td>"
                 out += "<td class=\"num\">\(row.tasks)</td><td class=\"num\">\(row.conversations)</td><td class=\"num\">\(row.failed)</td>"
-                out += "<td class=\"num\">\(usd(row.costUSD))</td><td>\(runs)</td></tr>\n"
+                out += "<td class=\"num\">\(usd(row.costUSD))</td>"
+                if calibrated { out += "<td class=\"num\">\(h(row.judgeCalibration?.summary ?? "—"))</td>" }
+                out += "<td>\(runs)</td></tr>\n"
             }
             out += "</tbody></table>\n<div class=\"charts\">\n\(LeaderboardCharts.scatter(board))\(LeaderboardCharts.interactivity(board))</div>\n</section>\n"
         }

@@ -29,6 +29,7 @@ public enum StaticAssets {
         th { background: #f6f8fa; }
         pre { white-space: pre-wrap; word-break: break-word; background: #f6f8fa; padding: .5rem; }
         .muted { color: #57606a; }
+        .human { font-size: 0.8em; padding: 0 0.3em; border: 1px solid #8250df; border-radius: 3px; color: #8250df; }
         """
 
     /// Styles contributed by the browser and study pages (each registers its own block here).
