@@ -8,8 +8,10 @@ import CollabBenchTestSupport
 import Foundation
 
 /// The reports on a big store: a 100,000-conversation store (two runs of 50,000 tasks), its
-/// bytes per conversation, and the wall time and peak memory of `collabbench leaderboard`,
-/// `compare`, `gate` and `export` (each format) on it.
+/// bytes per conversation, and the wall time and peak memory of `collabbench leaderboard` (also
+/// `--json` and `--by persona`), `compare`, `gate` and `export` (each format) on it. Run it at two
+/// sizes: the difference in peak memory over the difference in conversations is what each
+/// conversation costs a command (the reports read scores through `ResultStore.scoreTable(runID:)`).
 ///
 ///   CollabBenchBenchmarks store-scale [--conversations 100000] [--seed-tasks 100] [--collabbench <binary>]
 ///
@@ -116,6 +118,7 @@ enum StoreScaleBenchmark {
         var commands: [(String, [String])] = [
             ("leaderboard", ["leaderboard", "--db", db]),
             ("leaderboard --json", ["leaderboard", "--db", db, "--json"]),
+            ("leaderboard --by persona", ["leaderboard", "--db", db, "--by", "persona"]),
             ("compare", ["compare", "--db", db, "scale-baseline", "scale-candidate"]),
             (
                 "gate",

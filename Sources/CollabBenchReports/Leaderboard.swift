@@ -186,7 +186,8 @@ public enum Leaderboard {
         for run in try store.runs() where options.pack == nil || run.packName == options.pack {
             // Conversations the simulator gate excluded (every attempt broke the protocol) leave the scores.
             let gate = try store.gateRecords(runID: run.id)
-            let conversations = try store.conversationScores(runID: run.id).filter { gate[$0.key]?.outcome != GateCounts.excluded }
+            // The compact table (values, statuses, flags; no method or detail text): memory follows the run's size, not its text.
+            let conversations = try store.scoreTable(runID: run.id).conversations.filter { gate[$0.key]?.outcome != GateCounts.excluded }
             guard !conversations.isEmpty else { continue }
             let profile = EvaluationProfile(run: run, taskIDs: conversations.map(\.taskID))
             let data = RunData(run: run, agent: AgentIdentity(run: run), conversations: conversations, quality: try store.qualityCounts(runID: run.id),
@@ -257,7 +258,7 @@ public enum Leaderboard {
     struct RunData {
         var run: RunRecord
         var agent: AgentIdentity
-        var conversations: [ConversationScores]
+        var conversations: [ScoredConversation]
         var quality: RunQualityCounts
         var cost: RunCost
         var gate: [String: GateRecord] = [:]
@@ -287,7 +288,7 @@ public enum Leaderboard {
         let task = TaskValues(completed, metric: profile.packKind.metric)
         let tokens = TaskValues(completed, metric: .tokensK)
         let itr = TaskValues(completed, metric: .itr)
-        let tally = QualityTally(completed.map(\.scores), taskMetric: metric)
+        let tally = QualityTally(completed.lazy.map(\.scores.entries), taskMetric: metric)
         var perTaskCount: [String: Int] = [:]
         for c in all { perTaskCount[c.taskID, default: 0] += 1 }
 
@@ -316,7 +317,7 @@ public enum Leaderboard {
             .withHumanUser(first.run)
     }
 
-    static func passAtK(_ conversations: [ConversationScores], metric: String) -> [PassAtKEstimate] {
+    static func passAtK(_ conversations: [ScoredConversation], metric: String) -> [PassAtKEstimate] {
         var counts: [String: (n: Int, c: Int)] = [:]
         for conversation in conversations {
             guard let entry = conversation.scores[metric], entry.status == .scored, let value = entry.value else { continue }
@@ -350,7 +351,7 @@ struct TaskValues {
     /// Scored conversations.
     var scoredConversations: Int
 
-    init(_ conversations: [ConversationScores], metric: String, scale: Double) {
+    init(_ conversations: [ScoredConversation], metric: String, scale: Double) {
         var sums: [String: (Double, Int)] = [:]
         var scored = 0
         for conversation in conversations {
@@ -365,7 +366,7 @@ struct TaskValues {
     }
 
     /// The per-task means of `metric`, in its reporting units.
-    init(_ conversations: [ConversationScores], metric: Metric) {
+    init(_ conversations: [ScoredConversation], metric: Metric) {
         self.init(conversations, metric: metric.name, scale: metric.scale.factor)
     }
 

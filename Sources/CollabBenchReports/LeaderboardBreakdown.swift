@@ -55,11 +55,11 @@ public struct LeaderboardBreakdown: Sendable, Codable, Hashable {
         for board in report.boards {
             let metric = Metric.named(board.metric)
             for row in board.rows {
-                var byValue: [String: [ConversationScores]] = [:]
+                var byValue: [String: [ScoredConversation]] = [:]
                 for runID in row.runs {
                     let personas = try store.conversationPersonas(runID: runID)
                     let gate = try store.gateRecords(runID: runID)
-                    for conversation in try store.conversationScores(runID: runID)
+                    for conversation in try store.scoreTable(runID: runID).conversations
                     where conversation.status == .completed && gate[conversation.key]?.outcome != GateCounts.excluded {
                         let persona = personas[conversation.key]
                         let value = trait == "persona" ? persona?.id : persona?.traits[trait]
@@ -84,7 +84,7 @@ public struct LeaderboardBreakdown: Sendable, Codable, Hashable {
         return LeaderboardBreakdown(trait: trait, rows: rows)
     }
 
-    private static func means(_ conversations: [ConversationScores], metric: String, scale: Double) -> (mean: Double?, n: Int) {
+    private static func means(_ conversations: [ScoredConversation], metric: String, scale: Double) -> (mean: Double?, n: Int) {
         let values = conversations.compactMap { c -> Double? in
             guard let entry = c.scores[metric], entry.status == .scored, let v = entry.value else { return nil }
             return v * scale

@@ -3,7 +3,7 @@ import CollabBenchStore
 
 extension LeaderboardRow {
     /// The row with the mean `elicitation` score (×100) of `conversations`; unchanged when none has one.
-    func withElicitation(_ conversations: [ConversationScores]) -> LeaderboardRow {
+    func withElicitation(_ conversations: [ScoredConversation]) -> LeaderboardRow {
         let values = conversations.compactMap { c -> Double? in
             guard let entry = c.scores["elicitation"], entry.status == .scored else { return nil }
             return entry.value

@@ -7,7 +7,7 @@ extension LeaderboardRow {
     /// `conversations`), the judges' agreement (Krippendorff's α and spread over
     /// `itr.<judge>.<repeat>` verdicts) and, for math, how often judged and symbolic accuracy agree,
     /// computed from `conversations`.
-    func withJudgeAndSimulatorFigures(_ conversations: [ConversationScores], tally: QualityTally) -> LeaderboardRow {
+    func withJudgeAndSimulatorFigures(_ conversations: [ScoredConversation], tally: QualityTally) -> LeaderboardRow {
         var row = self
         row.simulatorEarlyStops = tally.earlyStops
         row.simulatorLeaksFlagged = tally.leaksFlagged

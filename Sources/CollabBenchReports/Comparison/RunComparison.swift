@@ -126,16 +126,16 @@ public enum RunComparer {
                 .invalidArgument,
                 "runs \(RunReference(a).display) and \(RunReference(b).display) are of different packs (\(a.packName) vs \(b.packName))")
         }
-        let conversationsA = try store.conversationScores(runID: a.id)
-        let conversationsB = try store.conversationScores(runID: b.id)
+        let tableA = try store.scoreTable(runID: a.id)
+        let tableB = try store.scoreTable(runID: b.id)
+        let conversationsA = tableA.conversations
+        let conversationsB = tableB.conversations
         let profileA = EvaluationProfile(run: a, taskIDs: conversationsA.map(\.taskID))
         let profileB = EvaluationProfile(run: b, taskIDs: conversationsB.map(\.taskID))
         let tasksA = Set(profileA.taskIDs)
         let tasksB = Set(profileB.taskIDs)
         var names = [a.packKind.metric, .tokensK, .itr].map(\.name)
-        let scoredA = Set(conversationsA.flatMap { $0.scores.values.filter { $0.status == .scored }.map(\.metric) })
-        let scoredB = Set(conversationsB.flatMap { $0.scores.values.filter { $0.status == .scored }.map(\.metric) })
-        names += scoredA.intersection(scoredB).subtracting(names).sorted()
+        names += tableA.scoredMetrics.intersection(tableB.scoredMetrics).subtracting(names).sorted()
         let completedA = conversationsA.filter { $0.status == .completed }
         let completedB = conversationsB.filter { $0.status == .completed }
         let metrics = names.map { name in
@@ -159,7 +159,7 @@ public enum RunComparer {
         /// True when each paired task has exactly one scored value on each side.
         var singleTrial: Bool
 
-        init(_ metric: Metric, a conversationsA: [ConversationScores], b conversationsB: [ConversationScores]) {
+        init(_ metric: Metric, a conversationsA: [ScoredConversation], b conversationsB: [ScoredConversation]) {
             let valuesA = TaskValues(conversationsA, metric: metric)
             let valuesB = TaskValues(conversationsB, metric: metric)
             let byA = valuesA.byTask
@@ -167,7 +167,7 @@ public enum RunComparer {
             taskIDs = valuesA.taskIDs.filter { byB[$0] != nil }
             a = taskIDs.map { byA[$0] ?? 0 }
             b = taskIDs.map { byB[$0] ?? 0 }
-            func counts(_ conversations: [ConversationScores]) -> [String: Int] {
+            func counts(_ conversations: [ScoredConversation]) -> [String: Int] {
                 var counts: [String: Int] = [:]
                 for c in conversations where c.scores[metric.name]?.status == .scored && c.scores[metric.name]?.value != nil {
                     counts[c.taskID, default: 0] += 1
@@ -181,7 +181,7 @@ public enum RunComparer {
     }
 
     static func compareMetric(
-        _ metric: Metric, a: [ConversationScores], b: [ConversationScores], options: ComparisonOptions, seed: UInt64
+        _ metric: Metric, a: [ScoredConversation], b: [ScoredConversation], options: ComparisonOptions, seed: UInt64
     ) -> MetricComparison {
         let pairs = Pairs(metric, a: a, b: b)
         let differences = zip(pairs.b, pairs.a).map { $0 - $1 }

@@ -178,8 +178,8 @@ public enum Gate {
             guard let base = baselineByPack[pack]?.first else {
                 throw GateError("no baseline run of pack \(pack) (baseline packs: \(baselineByPack.keys.sorted().joined(separator: ", ")))")
             }
-            let conversationsBase = try store.conversationScores(runID: base.id)
-            let conversationsCand = try store.conversationScores(runID: cand.id)
+            let conversationsBase = try store.scoreTable(runID: base.id).conversations
+            let conversationsCand = try store.scoreTable(runID: cand.id).conversations
             let profileBase = EvaluationProfile(run: base, taskIDs: conversationsBase.map(\.taskID))
             let profileCand = EvaluationProfile(run: cand, taskIDs: conversationsCand.map(\.taskID))
             let differences = profileCand.differences(from: profileBase)
@@ -226,7 +226,7 @@ public enum Gate {
     }
 
     static func check(
-        pack: String, metric: Metric, maxDrop: Double, base: [ConversationScores], cand: [ConversationScores], options: GateOptions,
+        pack: String, metric: Metric, maxDrop: Double, base: [ScoredConversation], cand: [ScoredConversation], options: GateOptions,
         seed: UInt64
     ) -> GateCheck {
         let pairs = RunComparer.Pairs(metric, a: base, b: cand)
