@@ -40,12 +40,15 @@ extension ResultStore {
     ///   counted it at the current store state (the results browser keeps it per change marker):
     ///   the page then skips the count, a pass over every matching conversation.
     public func conversationPage(_ request: ConversationPageRequest, total knownTotal: Int?) async throws -> ConversationPage? {
-        try await conversationPage(request, total: knownTotal, shallowRows: Self.shallowPageRows)
+        try await conversationPage(request, total: knownTotal, shallowRows: Self.shallowPageRows, walkFrom: Self.smallestWalkedRun)
     }
 
     /// ``conversationPage(_:total:)`` with the depth up to which a score-sorted page checks runs
-    /// by lookups (``shallowPageRows``; tests set it to reach both ways).
-    func conversationPage(_ request: ConversationPageRequest, total knownTotal: Int?, shallowRows: Int) async throws -> ConversationPage? {
+    /// by lookups (``shallowPageRows``) and the fewest matching conversations for which it walks
+    /// the score index (``smallestWalkedRun``); tests set both to reach every way.
+    func conversationPage(
+        _ request: ConversationPageRequest, total knownTotal: Int?, shallowRows: Int, walkFrom: Int = ResultStore.smallestWalkedRun
+    ) async throws -> ConversationPage? {
         try await readAsync { db in
             guard let kind = try String.fetchOne(db, sql: "SELECT pack_kind FROM runs WHERE id = ?", arguments: [request.runID]) else { return nil }
             let metric = Self.metricName(packKind: kind)
@@ -54,7 +57,7 @@ extension ResultStore {
             let query = Self.pageQuery(request, metric: metric, joins: try Self.joins(Self.tablesRead(by: request), db))
             let total = try knownTotal ?? Int.fetchOne(db, sql: "SELECT COUNT(*) \(query.from)", arguments: query.arguments) ?? 0
             let ids: [Int64]
-            if Self.walksScoreIndex(request) {
+            if Self.walksScoreIndex(request), total >= walkFrom {
                 ids = try Self.scoreOrderedIDs(request, metric: metric, shallowRows: shallowRows, db)
             } else {
                 var arguments = query.arguments
@@ -192,6 +195,11 @@ extension ResultStore {
         let withScore = tables.contains(.score)
         return (sql.joined(separator: "\n"), { metric in withScore ? [metric] : [] })
     }
+
+    /// Below this many matching conversations a score-sorted page sorts them (a few milliseconds)
+    /// rather than walking the index of every run's scores, which for a small run in a big store
+    /// would pass over all the other runs' scores to fill a page.
+    static let smallestWalkedRun = 2_000
 
     /// Rows up to which a score-sorted page checks each walked score's run by a lookup rather
     /// than by first listing the run's conversations (which costs about as much as 20,000 lookups).

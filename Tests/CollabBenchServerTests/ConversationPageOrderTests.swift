@@ -45,13 +45,14 @@ struct ConversationPageOrderTests {
                 for offset in stride(from: 0, through: order.count + 1, by: 1) {
                     let request = ConversationPageRequest(runID: "a", offset: offset, limit: limit, sort: .score, descending: descending, filter: filter)
                     #expect(ResultStore.walksScoreIndex(request))
-                    // Both ways of checking a score's run: a lookup each, or the run's ids first.
-                    for shallowRows in [ResultStore.shallowPageRows, 0] {
-                        let page = try #require(try await store.conversationPage(request, total: nil, shallowRows: shallowRows))
+                    // Both ways of checking a score's run (a lookup each, or the run's ids first),
+                    // and a run below the size from which the index is walked (sorted instead).
+                    for (shallowRows, walkFrom) in [(ResultStore.shallowPageRows, 0), (0, 0), (ResultStore.shallowPageRows, ResultStore.smallestWalkedRun)] {
+                        let page = try #require(try await store.conversationPage(request, total: nil, shallowRows: shallowRows, walkFrom: walkFrom))
                         #expect(page.total == order.count)
                         #expect(
                             page.conversations.map(\.id) == Array(order.dropFirst(offset).prefix(limit)),
-                            "offset \(offset) limit \(limit) \(filter) shallow \(shallowRows)")
+                            "offset \(offset) limit \(limit) \(filter) shallow \(shallowRows) walk from \(walkFrom)")
                         #expect(page.conversations.allSatisfy { $0.runID == "a" })
                     }
                 }
