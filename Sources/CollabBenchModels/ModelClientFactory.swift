@@ -23,9 +23,9 @@ public final class ModelClientFactory: Sendable {
     /// Every endpoint gets a rate budget that learns the server's announced limits and pauses on
     /// `Retry-After` (false: only with `--rpm/--tpm`, and it learns nothing).
     private let adaptiveRateLimits: Bool
-    /// Requests per minute per endpoint, if budgeted.
+    /// Requests per minute per model at each endpoint, if budgeted.
     private let requestsPerMinute: Int?
-    /// Tokens (prompt + completion) per minute per endpoint, if budgeted.
+    /// Tokens (prompt + completion) per minute per model at each endpoint, if budgeted.
     private let tokensPerMinute: Int?
     private let rateLimiters = Mutex<[String: RequestRateLimiter]>([:])
 
@@ -33,8 +33,8 @@ public final class ModelClientFactory: Sendable {
     /// - Parameters:
     ///   - maxConnectionsPerHost: Pool size per host; match it to the run's concurrency.
     ///   - environment: Where API keys are read from.
-    ///   - requestsPerMinute: Requests per minute per endpoint (base URL), shared by every role.
-    ///   - tokensPerMinute: Tokens per minute per endpoint, shared by every role.
+    ///   - requestsPerMinute: Requests per minute per model at each endpoint (base URL), shared by every role.
+    ///   - tokensPerMinute: Tokens per minute per model at each endpoint, shared by every role.
     ///   - promptCache: Anthropic clients mark the stable prefix for prompt caching.
     ///   - adaptiveRateLimits: Every endpoint's budget adopts the limits its server announces and
     ///     holds all its calls back for a 429's `Retry-After` (false: the budget exists only with
@@ -76,11 +76,12 @@ public final class ModelClientFactory: Sendable {
         case "anthropic":
             return AnthropicChatModel(
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
-                rate: rateLimiter(for: AnthropicChatModel.apiBase(spec.baseURL ?? AnthropicChatModel.defaultBaseURL)), promptCache: promptCache)
+                rate: rateLimiter(for: AnthropicChatModel.apiBase(spec.baseURL ?? AnthropicChatModel.defaultBaseURL), model: spec.model),
+                promptCache: promptCache)
         default:
             return OpenAIChatModel(
                 spec: spec, http: http, apiKey: key, retry: retry, requestTimeoutSeconds: requestTimeoutSeconds, maxInFlight: maxInFlight,
-                streaming: streaming, rate: rateLimiter(for: spec.baseURL ?? OpenAIChatModel.defaultBaseURL))
+                streaming: streaming, rate: rateLimiter(for: spec.baseURL ?? OpenAIChatModel.defaultBaseURL, model: spec.model))
         }
     }
 
@@ -174,15 +175,17 @@ public final class ModelClientFactory: Sendable {
         }
     }
 
-    /// The rate budget of the endpoint at `baseURL` (one per endpoint, shared by every role and
-    /// client that calls it), or nil without a budget.
-    func rateLimiter(for baseURL: String) -> RequestRateLimiter? {
+    /// The rate budget of `model` at the endpoint `baseURL` (one per server and model, as
+    /// providers limit each model on its own; shared by every role and client that calls that
+    /// model there), or nil without a budget.
+    func rateLimiter(for baseURL: String, model: String) -> RequestRateLimiter? {
         guard adaptiveRateLimits || requestsPerMinute != nil || tokensPerMinute != nil else { return nil }
+        let key = baseURL + "\u{1F}" + model
         return rateLimiters.withLock { limiters in
-            if let existing = limiters[baseURL] { return existing }
+            if let existing = limiters[key] { return existing }
             let limiter = RequestRateLimiter(
                 requestsPerMinute: requestsPerMinute, tokensPerMinute: tokensPerMinute, learnsFromServer: adaptiveRateLimits)
-            limiters[baseURL] = limiter
+            limiters[key] = limiter
             return limiter
         }
     }

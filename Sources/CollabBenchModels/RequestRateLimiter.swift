@@ -90,7 +90,8 @@ public actor RequestRateLimiter {
     }
 
     /// Holds every caller back for `seconds` from now (a server's `Retry-After` after a 429):
-    /// calls already sent are not affected; a later pause that ends sooner changes nothing.
+    /// calls already sent are not affected; a later pause that ends sooner does not shorten it.
+    /// Every pause empties the request bucket, so calls resume at the budget's rate.
     public func pause(seconds: Double) {
         guard learnsFromServer, seconds.isFinite, seconds > 0 else { return }
         refill()

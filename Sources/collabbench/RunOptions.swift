@@ -139,10 +139,10 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Anthropic models: mark the system prompt and the conversation so far with cache_control breakpoints, so later calls read them from the prompt cache (priced at the cached rate). OpenAI caches prompts automatically, so this changes nothing for OpenAI-compatible servers; cached tokens are recorded and priced either way.")
     var promptCache = false
 
-    @Option(parsing: .unconditional, help: "Requests per minute per model endpoint (shared by every role calling it); on HTTP 429 the calls in flight also back off and recover by themselves.")
+    @Option(parsing: .unconditional, help: "Requests per minute per model (server and model name; shared by every role calling it); on HTTP 429 the calls in flight also back off and recover by themselves.")
     var rpm: Int?
 
-    @Option(parsing: .unconditional, help: "Tokens (prompt + completion) per minute per model endpoint, shared by every role calling it.")
+    @Option(parsing: .unconditional, help: "Tokens (prompt + completion) per minute per model (server and model name), shared by every role calling it.")
     var tpm: Int?
 
     @Option(help: "A pricing file (YAML: models: {<model>: {input: <USD per 1M>, output: <USD per 1M>}}) on top of the built-in prices.")

@@ -1,5 +1,5 @@
 import CollabBenchCore
-import CollabBenchModels
+@testable import CollabBenchModels
 import Foundation
 import Synchronization
 import Testing
@@ -127,6 +127,18 @@ struct RequestRateLimiterAdaptationTests {
         try await budget.acquire()
         #expect(clock.seconds == 0)
         #expect(await budget.learnedRequestsPerMinute == nil)
+    }
+
+    @Test func eachModelAtAnEndpointHasItsOwnBudget() async throws {
+        // Providers limit each model on its own: what one model's refusals teach must not hold
+        // another model at the same server back; every role calling one model shares its budget.
+        let factory = ModelClientFactory(environment: [:], requestsPerMinute: 600)
+        let url = "http://127.0.0.1:9/v1"
+        let a = try #require(factory.rateLimiter(for: url, model: "gpt-4o"))
+        #expect(factory.rateLimiter(for: url, model: "gpt-4o") === a)
+        #expect(factory.rateLimiter(for: url, model: "gpt-4o-mini") !== a)
+        #expect(factory.rateLimiter(for: "http://127.0.0.1:10/v1", model: "gpt-4o") !== a)
+        try await factory.shutdown()
     }
 
     @Test func anIdleBudgetDoesNotDriftUpwards() async throws {
