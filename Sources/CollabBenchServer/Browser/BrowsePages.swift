@@ -100,7 +100,7 @@ enum BrowsePages {
             if let figure = board.rows.lazy.compactMap(\.judgeCalibration).first {
                 out += "<p class=\"muted\">Judge ρ vs users: Spearman's ρ of the judge's interactivity against real users' own ratings (\(h(figure.ratingMetric)), reference set \(h(figure.set)), calibration run <a href=\"/runs/\(h(BrowseQuery.percentEncoded(figure.calibrationRun)))\">\(h(figure.calibrationRun))</a>).</p>\n"
             }
-            out += "<table class=\"board-table\"><thead><tr><th>#</th><th>Agent</th><th>\(h(Metric.named(board.metric).label))</th><th>#Tok (k)</th><th>ITR</th><th>Tasks</th><th>n</th><th>Failed</th><th>Cost</th>\(calibrated ? "<th>Judge ρ vs users [\(level)% CI]</th>" : "")<th>Runs</th></tr></thead><tbody>\n"
+            out += "<table class=\"board-table\"><thead><tr><th>#</th><th>Agent</th><th>\(h(Metric.named(board.metric).label))</th><th>#Tok (k)</th><th>ITR</th><th>Tasks</th><th>n</th><th>Failed</th><th>Cost</th>\(calibrated ? "<th>Judge ρ vs users [95% CI]</th>" : "")<th>Runs</th></tr></thead><tbody>\n"
             for (rank, row) in board.rows.enumerated() {
                 let runs = zip(row.runs, row.runNames).map { id, name in
                     "<a href=\"/runs/\(h(BrowseQuery.percentEncoded(id)))\">\(h(name))</a>"
