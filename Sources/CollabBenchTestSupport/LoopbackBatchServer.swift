@@ -58,6 +58,8 @@ public final class LoopbackBatchServer: Sendable {
         var direct: [RecordedRequest] = []
         var batchedLines: [RecordedRequest] = []
         var fates: [(RecordedRequest, LineFate)] = []
+        /// Tests waiting for the polls to reach a count.
+        var pollWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
     private let state: Mutex<State>
@@ -73,6 +75,15 @@ public final class LoopbackBatchServer: Sendable {
     public var batchesCreated: Int { state.withLock { $0.created } }
     /// Status requests received so far.
     public var polls: Int { state.withLock { $0.polls } }
+
+    /// Returns once the batches have been polled `count` times in all (at once if they have).
+    public func waitForPolls(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            state.withLock { s in
+                if s.polls >= count { continuation.resume() } else { s.pollWaiters.append((count, continuation)) }
+            }
+        }
+    }
     /// Chat requests answered directly (outside batches), in arrival order.
     public var directRequests: [RecordedRequest] { state.withLock { $0.direct } }
     /// Every batch line answered or refused so far, as the request a direct call would have sent.
@@ -226,6 +237,12 @@ public final class LoopbackBatchServer: Sendable {
     ) async {
         let batch = state.withLock { s -> Batch? in
             s.polls += 1
+            let polls = s.polls
+            s.pollWaiters.removeAll { waiter in
+                guard waiter.count <= polls else { return false }
+                waiter.continuation.resume()
+                return true
+            }
             guard !s.held, let batch = s.batches[id], !batch.ended, batch.number < s.heldFrom ?? .max else { return nil }
             s.batches[id]?.ended = true  // claimed: a second poll meanwhile sees it in progress
             return batch

@@ -24,6 +24,9 @@ struct StreamedPiecesTests {
             continuation.yield(piece)
         }
 
+        /// Ends the stream (the call is over), so a reader waiting for a piece wakes.
+        func finish() { continuation.finish() }
+
         var received: [String] { all.withLock { $0 } }
     }
 
@@ -36,14 +39,18 @@ struct StreamedPiecesTests {
         let factory = ModelClientFactory(environment: [:])  // not a streaming client: the call asks for it
         let client = factory.client(for: try ModelSpec(parsing: "openai/s@\(server.baseURL)"))
         let pieces = Pieces()
-        async let call = client.complete(ChatRequest(messages: [.user("hi")]), onPiece: { await pieces.take($0) })
+        // A call that fails before its first piece ends the stream, so the wait below fails rather than hangs.
+        let call = Task {
+            defer { pieces.finish() }
+            return try await client.complete(ChatRequest(messages: [.user("hi")]), onPiece: { await pieces.take($0) })
+        }
         var iterator = pieces.stream.makeAsyncIterator()
         let first = await iterator.next()
         // The server holds "there" and the end of the stream until the gate opens.
         #expect(first == "Hel")
         #expect(!pieces.received.contains("there"))
         await gate.open()
-        let completion = try await call
+        let completion = try await call.value
         try await factory.shutdown()
         try await server.stop()
         #expect(completion.text == "Hello there")

@@ -200,11 +200,8 @@ struct BatchAllTests {
         // The second batch is stored before it is polled, and the first ended at its first poll:
         // a second poll means the run waits for the second batch. (No deadline of its own: the
         // suite's time limit ends a wait that never ends.)
-        var stored: [StoredBatch] = []
-        while stored.count < 2 || server.polls < 2 {
-            try await Task.sleep(for: .milliseconds(10))
-            stored = (try? ResultStore(path: db, mode: .readOnly).batches()) ?? []
-        }
+        await server.waitForPolls(2)
+        let stored = try ResultStore(path: db, mode: .readOnly).batches()
         interrupted.cancel()
         await #expect(throws: CancellationError.self) { try await interrupted.value }
         #expect(stored.map(\.state) == ["completed", "in_progress"])
