@@ -14,6 +14,8 @@ extension JudgeCalibrator {
         var unscored: [Int]
         var failed: [Int]
         var symbolic = 0
+        /// Conversations (task ids) checked symbolically: every judge got the same verdict.
+        var symbolicIDs: Set<String> = []
         var missingReferences = 0
 
         init(instrument: JudgeCalibration.Instrument, judges: Int) {
@@ -31,7 +33,10 @@ extension JudgeCalibrator {
                 return .init(instrument: instrument, ratingMetric: metric, judges: [], judgesAlpha: nil, conversations: [], notRun: reason)
             }
             let statistics = calibrator.statistics(rows, set: set, instrument: instrument, unscored: unscored, failed: failed)
-            let alpha = calibrator.judges.count > 1 ? KrippendorffAlpha.interval(rows.map(\.judgeScores))?.alpha : nil
+            // The judges' agreement is over the conversations they judged: a symbolic check gives
+            // every judge the same verdict, which would only push α towards 1.
+            let judged = rows.filter { !symbolicIDs.contains($0.id) }
+            let alpha = calibrator.judges.count > 1 ? KrippendorffAlpha.interval(judged.map(\.judgeScores))?.alpha : nil
             let math = instrument == .correctness
             return .init(
                 instrument: instrument, ratingMetric: metric, judges: statistics, judgesAlpha: alpha, conversations: rows,
@@ -104,6 +109,7 @@ extension JudgeCalibrator {
                 // A boxed answer is checked symbolically, once for every judge: no judge call.
                 let correct = problems.contains { p in p.answer.map { MathAnswer.equivalent(answer: answer, reference: $0) } ?? false }
                 tally.symbolic += 1
+                tally.symbolicIDs.insert(conversation.taskID)
                 let value: Double = correct ? 1 : 0
                 let verdict = JudgeVerdict(
                     criterion: criterion, status: .scored, rawScore: value, score: value, calls: [], promptHash: "",
