@@ -99,7 +99,8 @@ public final class RunScoreTable: Sendable {
 
     /// Metrics with a ``ScoreStatus/scored`` entry in some conversation.
     public var scoredMetrics: Set<String> {
-        Set(metrics.indices.filter { m in codes[m].contains { $0 != 0 && Self.statusCodes[Int($0 & 0x07) - 1] == .scored } }.map { metrics[$0] })
+        let scored = UInt8(Self.statusCodes.firstIndex(of: .scored)! + 1)
+        return Set(metrics.indices.filter { m in codes[m].contains { $0 & 0x07 == scored } }.map { metrics[$0] })
     }
 
     /// Every conversation, in storage order.

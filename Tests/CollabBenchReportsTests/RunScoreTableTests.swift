@@ -1,8 +1,9 @@
 import CollabBenchCore
-@testable import CollabBenchReports
 import CollabBenchStore
 import Foundation
 import Testing
+
+@testable import CollabBenchReports
 
 /// The compact score table the reports read (``ResultStore/scoreTable(runID:)``) holds what
 /// ``ResultStore/conversationScores(runID:)`` holds for them: every conversation's task, trial,
@@ -28,18 +29,22 @@ struct RunScoreTableTests {
             c.itrStatus = statuses[next(statuses.count)]
             c.itr = c.itrStatus == .scored ? Double(next(5)) / 2 - 1 : nil
             if c.metricStatus != .scored { c.metric = nil }
-            var result = S.result(runID: runID, kind: .math, c, agent: "openai/agent-a", user: "openai/user-sim", judge: "openai/judge-a")
+            var result = S.result(
+                runID: runID, kind: .math, c, agent: "openai/agent-a", user: "openai/user-sim", judge: "openai/judge-a")
             if !c.failed {
                 if next(6) == 0 { result.scores.removeAll { $0.metric == "accuracy" } }
                 if next(6) == 0 { result.scores.removeAll { $0.metric == "itr" } }
                 switch next(4) {
                 case 0: result.scores.append(.flagged(.leak, value: 0.8, method: "lcs", note: "copied 200 characters"))
-                case 1: result.scores.append(ScoreEntry(metric: "sim_leak", value: 0.1, status: .scored, method: "lcs", detail: "below threshold"))
+                case 1:
+                    let below = ScoreEntry(metric: "sim_leak", value: 0.1, status: .scored, method: "lcs", detail: "below threshold")
+                    result.scores.append(below)
                 case 2: result.scores.append(ScoreEntry(metric: "sim_leak", value: nil, status: .unscored, method: "lcs"))
                 default: break
                 }
                 // A detail that starts with the flag's prefix on a metric that raises no flag.
-                result.scores.append(ScoreEntry(metric: "sim_early_stop", value: Double(next(2)), status: .scored, method: "rule", detail: "flagged too"))
+                result.scores.append(
+                    ScoreEntry(metric: "sim_early_stop", value: Double(next(2)), status: .scored, method: "rule", detail: "flagged too"))
                 result.scores.append(ScoreEntry(metric: "itr.0.\(next(2))", value: Double(next(3)) - 1, status: .scored, method: "judge"))
             }
             try store.save(result)
@@ -112,7 +117,9 @@ struct RunScoreTableTests {
         let maxTrials = tasks.map(\.n).max() ?? 0
         #expect(maxTrials >= 2)
         let expected = (1...maxTrials).compactMap { k in
-            PassAtK.mean(tasks: tasks, k: k).map { PassAtKEstimate(k: k, passAtK: $0.passAtK * 100, passHatK: $0.passHatK * 100, tasks: $0.tasks) }
+            PassAtK.mean(tasks: tasks, k: k).map {
+                PassAtKEstimate(k: k, passAtK: $0.passAtK * 100, passHatK: $0.passHatK * 100, tasks: $0.tasks)
+            }
         }
         #expect(Leaderboard.passAtK(new, metric: "accuracy") == expected)
 
