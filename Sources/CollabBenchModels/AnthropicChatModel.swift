@@ -101,23 +101,46 @@ public final class AnthropicChatModel: ChatModel {
     ///   message (a server may echo it back in an error body).
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
         do {
-            return try await limiter.withSlot { try await self.completeWithRetries(request) }
+            return try await limiter.withSlot { try await self.completeWithRetries(request, pieces: nil) }
         } catch {
             throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
         }
     }
 
-    private func completeWithRetries(_ request: ChatRequest) async throws -> ChatCompletion {
+    /// Sends `request` with `"stream": true`, handing each piece of the reply's text to `onPiece`
+    /// as it arrives. An attempt that fails before any text went out is retried and streams
+    /// again; once text went out, later attempts are not streamed (no text twice) and their reply
+    /// is only in the completion.
+    /// - Throws: As ``complete(_:)``.
+    public func complete(_ request: ChatRequest, onPiece: @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        do {
+            return try await withoutActuallyEscaping(onPiece) { onPiece in
+                try await limiter.withSlot { try await self.completeWithRetries(request, pieces: onPiece) }
+            }
+        } catch {
+            throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
+        }
+    }
+
+    /// - Parameter pieces: Where the reply's text goes as it arrives (the request is then
+    ///   streamed); nil for a plain call.
+    private func completeWithRetries(_ request: ChatRequest, pieces: (@Sendable (String) async -> Void)?) async throws -> ChatCompletion {
         let started = ContinuousClock.now
         // One estimate per call: charged before each attempt, refunded or settled after it.
         let estimate = rate == nil ? 0 : RequestRateLimiter.estimatedTokens(of: request)
+        // Set once an attempt handed text over: later attempts keep theirs (no text twice).
+        var handedOver = false
         let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
-            let outcome = await attemptOnce(request, estimate: estimate)
+            let sink: PieceSink? = pieces.map { PieceSink(deliver: $0, open: !handedOver, piece: AnthropicStream.piece(ofEvent:)) }
+            let outcome = await attemptOnce(request, estimate: estimate, sink: sink)
+            if sink?.handedOver == true { handedOver = true }
             if case .success = outcome {} else { await rate?.refund(estimatedTokens: estimate) }
             return outcome
         }
         await limiter.recordSuccess()
         var completion = result.value
+        // A reply that came whole (a server that does not stream) is one piece.
+        if let pieces, !handedOver, !completion.text.isEmpty { await pieces(completion.text) }
         completion.latencySeconds = ModelHTTP.seconds(since: started)
         completion.attempts = result.attempts
         if let rate, let usage = completion.usage {
@@ -127,12 +150,12 @@ public final class AnthropicChatModel: ChatModel {
         return completion
     }
 
-    private func attemptOnce(_ request: ChatRequest, estimate: Int) async -> AttemptOutcome<ChatCompletion> {
+    private func attemptOnce(_ request: ChatRequest, estimate: Int, sink: PieceSink?) async -> AttemptOutcome<ChatCompletion> {
         let where_ = "model server \(spec)"
         let topP = sendTopP.withLock { $0 }
         let body: Data
         do {
-            body = try AnthropicWire.encode(request, model: spec.model, sendTopP: topP, promptCache: promptCache)
+            body = try AnthropicWire.encode(request, model: spec.model, sendTopP: topP, promptCache: promptCache, stream: sink != nil)
         } catch {
             return .fatal(CollabBenchError(.invalidArgument, "cannot encode request for \(spec): \(error)"))
         }
@@ -142,9 +165,20 @@ public final class AnthropicChatModel: ChatModel {
             }
         }
         let reply: ModelHTTP.Reply
-        switch await ModelHTTP.post(endpoint, body: body, headers: Self.headers(apiKey: apiKey), http: http, timeout: requestTimeout, where: where_) {
-        case .success(let r): reply = r
-        case .failure(let failure): return failure.outcome()
+        if let sink {
+            switch await ModelHTTP.postStreaming(
+                endpoint, body: body, headers: Self.headers(apiKey: apiKey), http: http, timeout: requestTimeout, where: where_,
+                hasContent: { $0.contains("\"text_delta\"") }, onEvent: { await sink.take($0) })
+            {
+            case .failure(let failure): return failure.outcome()
+            case .success(.streamed(let streamed)): return Self.assemble(streamed, where: where_)
+            case .success(.whole(let whole)): reply = whole
+            }
+        } else {
+            switch await ModelHTTP.post(endpoint, body: body, headers: Self.headers(apiKey: apiKey), http: http, timeout: requestTimeout, where: where_) {
+            case .success(let r): reply = r
+            case .failure(let failure): return failure.outcome()
+            }
         }
         let status = reply.status
         if let rate { await OpenAIChatModel.learn(from: reply, status: status, rate: rate) }
@@ -172,6 +206,23 @@ public final class AnthropicChatModel: ChatModel {
             let start = String(decoding: reply.body.prefix(200), as: UTF8.self)
             return .retryable(CollabBenchError(.modelMalformedReply, "\(where_) sent a reply that is not a Messages API reply: \(start)"), retryAfter: nil)
         }
+        return .success(completion)
+    }
+
+    /// The completion of a streamed reply: an `error` event (such as `overloaded_error`) or a
+    /// stream without its `message_stop` is retried like a failed call.
+    static func assemble(_ streamed: ModelHTTP.StreamedReply, where where_: String) -> AttemptOutcome<ChatCompletion> {
+        let stream = AnthropicStream(events: streamed.events)
+        if let error = stream.error {
+            return .retryable(
+                CollabBenchError(.modelHTTPError, "\(where_) sent an error part-way through its reply: \(error.type ?? "error"): \(error.message)"),
+                retryAfter: nil)
+        }
+        guard stream.started, stream.stopped else {
+            return .retryable(CollabBenchError(.modelMalformedReply, "\(where_) ended its streamed reply before message_stop"), retryAfter: nil)
+        }
+        var completion = stream.completion
+        completion.timeToFirstTokenSeconds = streamed.timeToFirstContent
         return .success(completion)
     }
 }

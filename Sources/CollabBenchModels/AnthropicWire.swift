@@ -161,11 +161,14 @@ enum AnthropicWire {
             promptCache: promptCache)
     }
 
-    /// Encodes the request body (see ``body(for:model:sendTopP:promptCache:)``).
-    static func encode(_ request: ChatRequest, model: String, sendTopP: Bool = true, promptCache: Bool = false) throws -> Data {
+    /// Encodes the request body (see ``body(for:model:sendTopP:promptCache:)``), asking for a
+    /// streamed reply when `stream`.
+    static func encode(_ request: ChatRequest, model: String, sendTopP: Bool = true, promptCache: Bool = false, stream: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        return try encoder.encode(body(for: request, model: model, sendTopP: sendTopP, promptCache: promptCache))
+        var body = body(for: request, model: model, sendTopP: sendTopP, promptCache: promptCache)
+        body.stream = stream
+        return try encoder.encode(body)
     }
 
     /// The reply text (the `text` blocks joined), stop reason, usage and model of a reply body,

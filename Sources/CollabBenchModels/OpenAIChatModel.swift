@@ -93,7 +93,7 @@ public final class OpenAIChatModel: ChatModel {
         var handedOver = false
         let result = try await RetryLoop(policy: retry).run { () async -> AttemptOutcome<ChatCompletion> in
             let style = structuredStyle.withLock { $0 }
-            let sink: PieceSink? = pieces.map { PieceSink(deliver: $0, open: !handedOver) }
+            let sink: PieceSink? = pieces.map { PieceSink(deliver: $0, open: !handedOver, piece: Self.piece(ofEvent:)) }
             let outcome = await attemptOnce(request, style: style, estimate: estimate, sink: sink)
             if sink?.handedOver == true { handedOver = true }
             if case .outcome(.success) = outcome {} else { await rate?.refund(estimatedTokens: estimate) }
@@ -131,26 +131,10 @@ public final class OpenAIChatModel: ChatModel {
         }
     }
 
-    /// Hands an attempt's content deltas to the caller while `open`; records whether it did.
-    private final class PieceSink {
-        let deliver: @Sendable (String) async -> Void
-        let open: Bool
-        var handedOver = false
-
-        init(deliver: @escaping @Sendable (String) async -> Void, open: Bool) {
-            self.deliver = deliver
-            self.open = open
-        }
-
-        /// Passes on the content of the stream event `event`, if any.
-        func take(_ event: String) async {
-            guard open, event != "[DONE]",
-                let chunk = try? JSONDecoder().decode(OpenAIWire.StreamChunk.self, from: Data(event.utf8)),
-                let piece = chunk.choices?.first?.delta?.content, !piece.isEmpty
-            else { return }
-            handedOver = true
-            await deliver(piece)
-        }
+    /// The content delta of a stream event, if any.
+    static func piece(ofEvent event: String) -> String? {
+        guard event != "[DONE]", let chunk = try? JSONDecoder().decode(OpenAIWire.StreamChunk.self, from: Data(event.utf8)) else { return nil }
+        return chunk.choices?.first?.delta?.content
     }
 
     private func attemptOnce(_ request: ChatRequest, style: OpenAIWire.StructuredStyle, estimate: Int, sink: PieceSink?) async -> OpenAIAttempt {
