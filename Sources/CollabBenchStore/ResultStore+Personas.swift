@@ -103,7 +103,13 @@ extension ResultStore {
     public func conversationPersonaAndGate(runID: String, taskID: String, trial: Int) throws -> (
         persona: (id: String, traits: [String: String])?, gate: GateRecord?
     ) {
-        try read { db in
+        try read { db in try Self.personaAndGate(runID: runID, taskID: taskID, trial: trial, db) }
+    }
+
+    /// ``conversationPersonaAndGate(runID:taskID:trial:)`` inside a read already open.
+    static func personaAndGate(runID: String, taskID: String, trial: Int, _ db: Database) throws -> (
+        persona: (id: String, traits: [String: String])?, gate: GateRecord?
+    ) {
             guard try db.tableExists("conversation_personas") else { return (nil, nil) }
             let arguments: StatementArguments = [runID, taskID, trial]
             var persona: (id: String, traits: [String: String])?
@@ -122,6 +128,5 @@ extension ResultStore {
                     outcome: row["outcome"], reasons: (row["reasons"] as String).split(separator: ",").map(String.init), attempts: row["attempts"])
             }
             return (persona, gate)
-        }
     }
 }

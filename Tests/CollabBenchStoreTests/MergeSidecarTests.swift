@@ -34,5 +34,17 @@ struct MergeSidecarTests {
         #expect(try b.batches() == a.batches())
         #expect(try b.batchRequests(batchID: "batch_1") == a.batchRequests(batchID: "batch_1"))
         #expect(try b.batchRequests(batchID: "batch_1").count == 2)
+
+        // Read one at a time, the conversations are those read whole, with their persona and verdict.
+        var streamed: [StoredConversation] = []
+        var sidecars: [String: (persona: String?, gate: String?)] = [:]
+        try b.forEachConversation(runID: "r1") { conversation, persona, gate in
+            streamed.append(conversation)
+            sidecars[conversation.taskID] = (persona?.id, gate?.outcome)
+        }
+        #expect(streamed == (try b.conversations(runID: "r1")))
+        #expect(streamed.count == 2 && streamed.allSatisfy { !$0.scores.isEmpty })
+        #expect(sidecars["t1"]?.persona == "writer-17" && sidecars["t1"]?.gate == nil)
+        #expect(sidecars["t2"]?.persona == nil && sidecars["t2"]?.gate == "flagged")
     }
 }

@@ -5,8 +5,9 @@ import Foundation
 /// Leaderboards as JSON with every number, plus each run's pinned configuration, quality counts
 /// and per-conversation results.
 ///
-/// The document is written piece by piece: one run and one conversation at a time, so a large
-/// store never becomes one string in memory. Shape:
+/// The document is written piece by piece: one run and one conversation at a time (read through
+/// ``ResultStore/forEachConversation(runID:_:)``), so neither the document nor a run's
+/// conversations are ever whole in memory. Shape:
 /// `{"format": "collabbench-export", "format_version": 1, "collabbench_version", "intervals",
 ///   "boards": [board…], "runs": [{…run, "profile_id", "configuration", "quality",
 ///   "conversations": [{…, "scores": {metric: {value, status, method, detail}},
@@ -48,12 +49,14 @@ public enum JSONExporter {
             out.write("\"configuration\":\(configuration),")
             out.write("\"quality\":\(try encode(try store.qualityCounts(runID: run.id))),")
             out.write("\"conversations\":[")
-            for (j, conversation) in try store.conversations(runID: run.id).enumerated() {
-                out.write(j == 0 ? "\n" : ",\n")
+            // One conversation at a time: a run's conversations are never all in memory.
+            var first = true
+            try store.forEachConversation(runID: run.id) { conversation, persona, gate in
+                out.write(first ? "\n" : ",\n")
+                first = false
                 var export = ConversationExport(conversation)
-                let sidecar = try store.conversationPersonaAndGate(runID: run.id, taskID: conversation.taskID, trial: conversation.trial)
-                export.persona = sidecar.persona.map { PersonaExport(id: $0.id, traits: $0.traits) }
-                export.gate = sidecar.gate
+                export.persona = persona.map { PersonaExport(id: $0.id, traits: $0.traits) }
+                export.gate = gate
                 out.write(try encode(export))
             }
             out.write("\n]}")
