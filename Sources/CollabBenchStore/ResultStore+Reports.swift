@@ -189,7 +189,7 @@ extension ResultStore {
         SELECT idx, role, text, tokens, model, raw_reply, thought, format_error, latency_ms, attempts, finish_reason FROM messages
         """
 
-    private static func storedMessage(_ row: Row) -> StoredMessage {
+    static func storedMessage(_ row: Row) -> StoredMessage {
         StoredMessage(
             index: row["idx"], role: row["role"], text: row["text"], tokens: row["tokens"], model: row["model"],
             rawReply: row["raw_reply"], thought: row["thought"], formatError: row["format_error"],

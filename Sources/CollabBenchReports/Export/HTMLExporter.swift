@@ -105,19 +105,13 @@ public enum HTMLExporter {
         out.write("<section id=\"transcripts\">\n<h2>Transcripts</h2>\n")
         for runID in Exporter.runIDs(report) {
             guard let run = try store.run(runID) else { continue }
-            let conversations = try store.conversations(runID: runID)
-            let byID = Dictionary(uniqueKeysWithValues: conversations.map { ($0.id, $0) })
+            let total = try store.conversationCount(runID: runID)
             let metric = run.packKind.metric
-            out.write("<details class=\"run\" id=\"run-\(h(anchor(run.id)))\"><summary><strong>\(h(run.name == run.id ? run.id : "\(run.name) (\(run.id))"))</strong> · \(h(AgentIdentity(run: run).label)) · \(h(run.packName)) · \(conversations.count) conversations</summary>\n")
+            out.write("<details class=\"run\" id=\"run-\(h(anchor(run.id)))\"><summary><strong>\(h(run.name == run.id ? run.id : "\(run.name) (\(run.id))"))</strong> · \(h(AgentIdentity(run: run).label)) · \(h(run.packName)) · \(total) conversations</summary>\n")
             out.write("<p class=\"note\">user \(h(run.userSimulator)) · judge \(h(run.judge)) · seed \(run.seed) · created \(h(run.createdAt)) · status \(h(run.status.rawValue))</p>\n")
-            var written = Set<Int64>()
-            try store.forEachTranscript(runID: runID) { id, messages in
-                guard let conversation = byID[id] else { return }
-                written.insert(id)
+            // One conversation at a time, those with messages first (a run is never whole in memory).
+            try store.forEachConversationTranscript(runID: runID) { conversation, messages in
                 writeConversation(conversation, messages: messages, metric: metric, to: &out)
-            }
-            for conversation in conversations where !written.contains(conversation.id) {
-                writeConversation(conversation, messages: [], metric: metric, to: &out)
             }
             out.write("</details>\n")
         }

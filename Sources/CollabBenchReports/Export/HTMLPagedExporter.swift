@@ -45,18 +45,18 @@ public enum HTMLPagedExporter {
         var pages = 0
         for runID in Exporter.runIDs(report) {
             guard let run = try store.run(runID) else { continue }
-            let conversations = try store.conversations(runID: runID)
+            let total = try store.conversationCount(runID: runID)
             let anchor = HTMLExporter.anchor(run.id)
             let title = run.name == run.id ? run.id : "\(run.name) (\(run.id))"
-            out.write("<div class=\"run\" id=\"run-\(h(anchor))\"><p><strong>\(h(title))</strong> · \(h(AgentIdentity(run: run).label)) · \(h(run.packName)) · \(conversations.count) conversations</p>\n<p class=\"note\">")
-            let count = (conversations.count + pageSize - 1) / pageSize
+            out.write("<div class=\"run\" id=\"run-\(h(anchor))\"><p><strong>\(h(title))</strong> · \(h(AgentIdentity(run: run).label)) · \(h(run.packName)) · \(total) conversations</p>\n<p class=\"note\">")
+            let count = (total + pageSize - 1) / pageSize
             for page in 0..<count {
                 let first = page * pageSize
-                let last = min(conversations.count, first + pageSize)
+                let last = min(total, first + pageSize)
                 out.write("<a href=\"\(h(folderName))/\(h(fileName(anchor: anchor, page: page)))\">\(first + 1)–\(last)</a> ")
             }
             out.write("</p></div>\n")
-            pages += try writePages(run: run, conversations: conversations, store: store, folder: folder, indexName: index.lastPathComponent, pageSize: pageSize)
+            pages += try writePages(run: run, total: total, store: store, folder: folder, indexName: index.lastPathComponent, pageSize: pageSize)
         }
         out.write("</section>\n</body>\n</html>\n")
         indexStream.close()
@@ -68,20 +68,19 @@ public enum HTMLPagedExporter {
         "run-\(anchor)-\(String(format: "%04d", page + 1)).html"
     }
 
-    /// Writes a run's transcript pages, streaming its messages; returns how many.
+    /// Writes a run's transcript pages (its `total` conversations), streaming its conversations
+    /// and messages one at a time; returns how many.
     static func writePages(
-        run: RunRecord, conversations: [StoredConversation], store: ResultStore, folder: String, indexName: String, pageSize: Int
+        run: RunRecord, total: Int, store: ResultStore, folder: String, indexName: String, pageSize: Int
     ) throws -> Int {
-        guard !conversations.isEmpty else { return 0 }
+        guard total > 0 else { return 0 }
         let h = HTMLText.escape
         let anchor = HTMLExporter.anchor(run.id)
         let metric = run.packKind.metric
-        let pageCount = (conversations.count + pageSize - 1) / pageSize
+        let pageCount = (total + pageSize - 1) / pageSize
         let title = run.name == run.id ? run.id : "\(run.name) (\(run.id))"
         // Conversations in page order: those with messages in the order the store streams them,
         // then any without messages (as the single page has them).
-        var order: [Int64: Int] = [:]
-        let byID = Dictionary(uniqueKeysWithValues: conversations.map { ($0.id, $0) })
         var current: (stream: FileOutputStream, page: Int)?
         var written = 0
         func stream(for position: Int) throws -> FileOutputStream {
@@ -91,7 +90,7 @@ public enum HTMLPagedExporter {
             let path = folder + "/" + fileName(anchor: anchor, page: page)
             let next = try FileOutputStream(path: path)
             var out = next
-            HTMLExporter.writeHead(title: "\(title) · transcripts \(page * pageSize + 1)–\(min(conversations.count, (page + 1) * pageSize))", to: &out)
+            HTMLExporter.writeHead(title: "\(title) · transcripts \(page * pageSize + 1)–\(min(total, (page + 1) * pageSize))", to: &out)
             out.write("<nav><ul><li><a href=\"../\(h(indexName))#run-\(h(anchor))\">Back to the leaderboards</a></li>")
             if page > 0 { out.write("<li><a href=\"\(h(fileName(anchor: anchor, page: page - 1)))\">Previous page</a></li>") }
             if page + 1 < pageCount { out.write("<li><a href=\"\(h(fileName(anchor: anchor, page: page + 1)))\">Next page</a></li>") }
@@ -104,16 +103,9 @@ public enum HTMLPagedExporter {
             out.write("</section>\n</body>\n</html>\n")
             s.close()
         }
-        try store.forEachTranscript(runID: run.id) { id, messages in
-            guard let conversation = byID[id] else { return }
-            order[id] = written
+        try store.forEachConversationTranscript(runID: run.id) { conversation, messages in
             var out = try stream(for: written)
             HTMLExporter.writeConversation(conversation, messages: messages, metric: metric, to: &out)
-            written += 1
-        }
-        for conversation in conversations where order[conversation.id] == nil {
-            var out = try stream(for: written)
-            HTMLExporter.writeConversation(conversation, messages: [], metric: metric, to: &out)
             written += 1
         }
         if let current { finish(current.stream) }
