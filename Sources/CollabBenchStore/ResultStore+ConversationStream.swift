@@ -30,20 +30,12 @@ extension ResultStore {
             var pending: (id: Int64, entry: ScoreEntry)?
             func nextScore() throws -> (id: Int64, entry: ScoreEntry)? {
                 guard let row = try scores.next() else { return nil }
-                return (
-                    row["conversation_id"],
-                    ScoreEntry(
-                        metric: row["metric"], value: row["value"], status: ScoreStatus(rawValue: row["status"]) ?? .failed,
-                        method: row["method"], detail: row["detail"])
-                )
+                return (row["conversation_id"], Self.scoreEntry(row))
             }
             pending = try nextScore()
             while let row = try conversations.next() {
                 let id: Int64 = row["id"]
-                var conversation = StoredConversation(
-                    id: id, runID: runID, taskID: row["task_id"], trial: row["trial"], seed: row["seed"],
-                    status: ConversationStatus(storedText: row["status"]), endReason: row["end_reason"], exchanges: row["exchanges"],
-                    failure: row["failure"], startedAt: row["started_at"], finishedAt: row["finished_at"], scores: [:])
+                var conversation = Self.storedConversation(row, runID: runID)
                 while let score = pending, score.id <= id {
                     if score.id == id { conversation.scores[score.entry.metric] = score.entry }
                     pending = try nextScore()
@@ -96,15 +88,10 @@ extension ResultStore {
                 var message = try messages.next()
                 while let row = try conversations.next() {
                     let id: Int64 = row["id"]
-                    var conversation = StoredConversation(
-                        id: id, runID: runID, taskID: row["task_id"], trial: row["trial"], seed: row["seed"],
-                        status: ConversationStatus(storedText: row["status"]), endReason: row["end_reason"], exchanges: row["exchanges"],
-                        failure: row["failure"], startedAt: row["started_at"], finishedAt: row["finished_at"], scores: [:])
+                    var conversation = Self.storedConversation(row, runID: runID)
                     while let current = score, (current["conversation_id"] as Int64) <= id {
                         if (current["conversation_id"] as Int64) == id {
-                            let entry = ScoreEntry(
-                                metric: current["metric"], value: current["value"], status: ScoreStatus(rawValue: current["status"]) ?? .failed,
-                                method: current["method"], detail: current["detail"])
+                            let entry = Self.scoreEntry(current)
                             conversation.scores[entry.metric] = entry
                         }
                         score = try scores.next()
@@ -118,5 +105,21 @@ extension ResultStore {
                 }
             }
         }
+    }
+
+    /// A conversation row (`id, task_id, trial, seed, status, end_reason, exchanges, failure,
+    /// started_at, finished_at`) of `runID`, without its scores.
+    static func storedConversation(_ row: Row, runID: String) -> StoredConversation {
+        StoredConversation(
+            id: row["id"], runID: runID, taskID: row["task_id"], trial: row["trial"], seed: row["seed"],
+            status: ConversationStatus(storedText: row["status"]), endReason: row["end_reason"], exchanges: row["exchanges"],
+            failure: row["failure"], startedAt: row["started_at"], finishedAt: row["finished_at"], scores: [:])
+    }
+
+    /// A score row (`metric, value, status, method, detail`).
+    static func scoreEntry(_ row: Row) -> ScoreEntry {
+        ScoreEntry(
+            metric: row["metric"], value: row["value"], status: ScoreStatus(rawValue: row["status"]) ?? .failed, method: row["method"],
+            detail: row["detail"])
     }
 }

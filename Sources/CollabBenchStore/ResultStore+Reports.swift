@@ -127,10 +127,7 @@ extension ResultStore {
             while let row = try rows.next() {
                 let id: Int64 = row["id"]
                 position[id] = result.count
-                result.append(StoredConversation(
-                    id: id, runID: runID, taskID: row["task_id"], trial: row["trial"], seed: row["seed"], status: ConversationStatus(storedText: row["status"]),
-                    endReason: row["end_reason"], exchanges: row["exchanges"], failure: row["failure"],
-                    startedAt: row["started_at"], finishedAt: row["finished_at"], scores: [:]))
+                result.append(Self.storedConversation(row, runID: runID))
             }
             let scores = try Row.fetchCursor(
                 db,
@@ -141,9 +138,7 @@ extension ResultStore {
             while let row = try scores.next() {
                 let id: Int64 = row["conversation_id"]
                 guard let index = position[id] else { continue }
-                let entry = ScoreEntry(
-                    metric: row["metric"], value: row["value"], status: ScoreStatus(rawValue: row["status"]) ?? .failed,
-                    method: row["method"], detail: row["detail"])
+                let entry = Self.scoreEntry(row)
                 result[index].scores[entry.metric] = entry
             }
             return result
