@@ -100,11 +100,7 @@ public final class AnthropicChatModel: ChatModel {
     /// - Throws: ``CollabBenchError`` naming the server, with the client's own key taken out of the
     ///   message (a server may echo it back in an error body).
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
-        do {
-            return try await limiter.withSlot { try await self.completeWithRetries(request, pieces: nil) }
-        } catch {
-            throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
-        }
+        try await completeInSlot(request, pieces: nil)
     }
 
     /// Sends `request` with `"stream": true`, handing each piece of the reply's text to `onPiece`
@@ -113,10 +109,13 @@ public final class AnthropicChatModel: ChatModel {
     /// is only in the completion.
     /// - Throws: As ``complete(_:)``.
     public func complete(_ request: ChatRequest, onPiece: @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        try await withoutActuallyEscaping(onPiece) { onPiece in try await completeInSlot(request, pieces: onPiece) }
+    }
+
+    /// One call in one of the client's slots, with the client's own key taken out of any error.
+    private func completeInSlot(_ request: ChatRequest, pieces: (@Sendable (String) async -> Void)?) async throws -> ChatCompletion {
         do {
-            return try await withoutActuallyEscaping(onPiece) { onPiece in
-                try await limiter.withSlot { try await self.completeWithRetries(request, pieces: onPiece) }
-            }
+            return try await limiter.withSlot { try await self.completeWithRetries(request, pieces: pieces) }
         } catch {
             throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
         }

@@ -34,8 +34,9 @@ struct LearnedRequestRate: Sendable {
     private var moments: [(time: Double, accepted: Int)] = []
     /// Refusals before this time belong to the last moment.
     private var momentUntil = -Double.infinity
-    /// Send times within the last second (at most ``recentCap``).
-    private var recentSends: [Double] = []
+    /// Calls sent in each tenth of a second of the last second: `(tenth, count)` by `tenth % 10`
+    /// (a fixed ring, so counting a send costs the same at any rate).
+    private var recentSends = [(tenth: Int, count: Int)](repeating: (-1, 0), count: 10)
     /// When the rate last grew, and until when a caller waits on the budget.
     private var grownAt = 0.0
     private var boundUntil = -Double.infinity
@@ -47,7 +48,6 @@ struct LearnedRequestRate: Sendable {
     private static let callsPerWindow = 400.0
     /// The rate never goes below one request a minute.
     static let minimumPerSecond = 1.0 / 60
-    private static let recentCap = 4096
     private static let margin = 0.02
     private static let probeGrowthPerSecond = 0.10
     private static let leastGrowthPerCall = 0.0001
@@ -58,11 +58,9 @@ struct LearnedRequestRate: Sendable {
     mutating func recordSend(at time: Double) {
         sent += 1
         if measured, let rate = perSecond, time <= boundUntil + 1 { perSecond = rate * (1 + growthPerCall) }
-        recentSends.append(time)
-        if recentSends.count > Self.recentCap || (recentSends.first.map { time - $0 > 1 } ?? false) {
-            recentSends.removeAll { time - $0 > 1 }
-            if recentSends.count > Self.recentCap { recentSends.removeFirst(recentSends.count - Self.recentCap) }
-        }
+        let tenth = Int((time * 10).rounded(.down))
+        let slot = ((tenth % 10) + 10) % 10
+        if recentSends[slot].tenth == tenth { recentSends[slot].count += 1 } else { recentSends[slot] = (tenth, 1) }
     }
 
     /// Notes that a caller waits on the budget until `time` (the rate may grow while it does).
@@ -89,7 +87,8 @@ struct LearnedRequestRate: Sendable {
             perSecond = rate > 0 ? max(Self.minimumPerSecond, rate * (1 - Self.margin)) : max(Self.minimumPerSecond, (perSecond ?? 1) / 2)
             measured = true
         } else if !measured {
-            let recent = Double(recentSends.filter { time - $0 <= 1 }.count)
+            let now = Int((time * 10).rounded(.down))
+            let recent = Double(recentSends.filter { now - $0.tenth < 10 && $0.tenth <= now }.reduce(0) { $0 + $1.count })
             perSecond = max(Self.minimumPerSecond, min(perSecond ?? .infinity, max(1, recent) / 2))
         }
         moments.append((time, accepted))

@@ -62,21 +62,20 @@ public final class OpenAIChatModel: ChatModel {
     /// - Throws: ``CollabBenchError`` naming the server, with the client's own key taken out of the
     ///   message (a server may echo it back in an error body).
     public func complete(_ request: ChatRequest) async throws -> ChatCompletion {
-        do {
-            return try await limiter.withSlot { try await self.completeWithRetries(request, pieces: nil) }
-        } catch {
-            throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
-        }
+        try await completeInSlot(request, pieces: nil)
     }
 
     /// Sends `request` as a streamed request, handing each piece of the reply's text to `onPiece`
     /// as it arrives (see the type's note on retries).
     /// - Throws: As ``complete(_:)``.
     public func complete(_ request: ChatRequest, onPiece: @Sendable (String) async -> Void) async throws -> ChatCompletion {
+        try await withoutActuallyEscaping(onPiece) { onPiece in try await completeInSlot(request, pieces: onPiece) }
+    }
+
+    /// One call in one of the client's slots, with the client's own key taken out of any error.
+    private func completeInSlot(_ request: ChatRequest, pieces: (@Sendable (String) async -> Void)?) async throws -> ChatCompletion {
         do {
-            return try await withoutActuallyEscaping(onPiece) { onPiece in
-                try await limiter.withSlot { try await self.completeWithRetries(request, pieces: onPiece) }
-            }
+            return try await limiter.withSlot { try await self.completeWithRetries(request, pieces: pieces) }
         } catch {
             throw KeyRedaction.redact(error, keys: apiKey.map { [$0] } ?? [])
         }

@@ -213,6 +213,18 @@ extension ResultStore {
         return request.sort == .score && f.status == nil && f.failure == nil && f.persona == nil && f.gateFlagged == nil
     }
 
+    /// The conditions of a filter's score range on the score table `s` (none without one).
+    private static func scoreRange(_ f: ConversationFilter, into conditions: inout [String], _ arguments: inout StatementArguments) {
+        if let minimum = f.minScore {
+            conditions.append("s.value >= ?")
+            arguments += [minimum]
+        }
+        if let maximum = f.maxScore {
+            conditions.append("s.value <= ?")
+            arguments += [maximum]
+        }
+    }
+
     /// The ids of a page sorted by score, in the order of ``order(_:)``: the scored conversations
     /// along `scores_by_metric_value` (no sort; the index is walked from the page's offset on),
     /// then those without a score, by id.
@@ -227,14 +239,7 @@ extension ResultStore {
             : "s.conversation_id IN (SELECT id FROM conversations WHERE run_id = ?)"
         var conditions = ["s.metric = ?", "s.value IS NOT NULL", ofRun]
         var arguments: StatementArguments = [metric, request.runID]
-        if let minimum = f.minScore {
-            conditions.append("s.value >= ?")
-            arguments += [minimum]
-        }
-        if let maximum = f.maxScore {
-            conditions.append("s.value <= ?")
-            arguments += [maximum]
-        }
+        scoreRange(f, into: &conditions, &arguments)
         let scored = "FROM scores s INDEXED BY scores_by_metric_value WHERE \(conditions.joined(separator: " AND "))"
         var page = arguments
         page += [request.limit, request.offset]
@@ -274,14 +279,7 @@ extension ResultStore {
             conditions.append("instr(lower(c.failure), lower(?)) > 0")
             arguments += [text]
         }
-        if let minimum = f.minScore {
-            conditions.append("s.value >= ?")
-            arguments += [minimum]
-        }
-        if let maximum = f.maxScore {
-            conditions.append("s.value <= ?")
-            arguments += [maximum]
-        }
+        scoreRange(f, into: &conditions, &arguments)
         if let persona = f.persona {
             conditions.append("p.persona_id = ?")
             arguments += [persona]

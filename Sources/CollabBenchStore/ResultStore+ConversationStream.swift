@@ -33,6 +33,8 @@ extension ResultStore {
                 return (row["conversation_id"], Self.scoreEntry(row))
             }
             pending = try nextScore()
+            // Stores before schema v11 have no personas or gate verdicts.
+            let sidecars = try db.tableExists("conversation_personas")
             while let row = try conversations.next() {
                 let id: Int64 = row["id"]
                 var conversation = Self.storedConversation(row, runID: runID)
@@ -40,7 +42,8 @@ extension ResultStore {
                     if score.id == id { conversation.scores[score.entry.metric] = score.entry }
                     pending = try nextScore()
                 }
-                let sidecar = try Self.personaAndGate(runID: runID, taskID: conversation.taskID, trial: conversation.trial, db)
+                let sidecar = sidecars
+                    ? try Self.personaAndGate(runID: runID, taskID: conversation.taskID, trial: conversation.trial, db) : (persona: nil, gate: nil)
                 try body(conversation, sidecar.persona, sidecar.gate)
             }
         }

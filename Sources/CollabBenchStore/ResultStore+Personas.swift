@@ -97,36 +97,26 @@ extension ConversationScores {
 
 extension ResultStore {
     /// Who one conversation's simulated user was and what the gate decided about it: the persona's
-    /// id and traits, and the gate's verdict (each nil when there is none). One indexed lookup, so
-    /// an export can ask conversation by conversation without holding a run's personas.
-    /// - Throws: ``CollabBenchError`` (`.storeError`).
-    public func conversationPersonaAndGate(runID: String, taskID: String, trial: Int) throws -> (
-        persona: (id: String, traits: [String: String])?, gate: GateRecord?
-    ) {
-        try read { db in try Self.personaAndGate(runID: runID, taskID: taskID, trial: trial, db) }
-    }
-
-    /// ``conversationPersonaAndGate(runID:taskID:trial:)`` inside a read already open.
+    /// id and traits, and the gate's verdict (each nil when there is none), inside a read already
+    /// open. Two indexed lookups through cached statements, so an export can ask conversation by
+    /// conversation without holding a run's personas; the caller checks once that the store has
+    /// the v11 tables.
     static func personaAndGate(runID: String, taskID: String, trial: Int, _ db: Database) throws -> (
         persona: (id: String, traits: [String: String])?, gate: GateRecord?
     ) {
-            guard try db.tableExists("conversation_personas") else { return (nil, nil) }
-            let arguments: StatementArguments = [runID, taskID, trial]
-            var persona: (id: String, traits: [String: String])?
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT persona_id, traits_json FROM conversation_personas WHERE run_id = ? AND task_id = ? AND trial = ?",
-                arguments: arguments)
-            {
-                let traits = (try? JSONDecoder().decode([String: String].self, from: Data((row["traits_json"] as String).utf8))) ?? [:]
-                persona = (row["persona_id"], traits)
-            }
-            let gate = try Row.fetchOne(
-                db, sql: "SELECT outcome, reasons, attempts FROM conversation_gate WHERE run_id = ? AND task_id = ? AND trial = ?",
-                arguments: arguments
-            ).map { row in
-                GateRecord(
-                    outcome: row["outcome"], reasons: (row["reasons"] as String).split(separator: ",").map(String.init), attempts: row["attempts"])
-            }
-            return (persona, gate)
+        let arguments: StatementArguments = [runID, taskID, trial]
+        let personaRow = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT persona_id, traits_json FROM conversation_personas WHERE run_id = ? AND task_id = ? AND trial = ?"),
+            arguments: arguments)
+        let persona = personaRow.map { row -> (id: String, traits: [String: String]) in
+            (row["persona_id"], (try? JSONDecoder().decode([String: String].self, from: Data((row["traits_json"] as String).utf8))) ?? [:])
+        }
+        let gate = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT outcome, reasons, attempts FROM conversation_gate WHERE run_id = ? AND task_id = ? AND trial = ?"),
+            arguments: arguments
+        ).map { row in
+            GateRecord(outcome: row["outcome"], reasons: (row["reasons"] as String).split(separator: ",").map(String.init), attempts: row["attempts"])
+        }
+        return (persona, gate)
     }
 }

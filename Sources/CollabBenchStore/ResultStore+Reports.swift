@@ -153,33 +153,6 @@ extension ResultStore {
         }
     }
 
-    /// Calls `body` once per conversation of `runID` that has messages, in conversation order,
-    /// with its messages, reading them through one cursor (a run's transcripts are never all in
-    /// memory at once).
-    public func forEachTranscript(runID: String, _ body: (_ conversationID: Int64, _ messages: [StoredMessage]) throws -> Void) throws {
-        try read { db in
-            let sql = """
-                SELECT m.conversation_id, m.idx, m.role, m.text, m.tokens, m.model, m.raw_reply, m.thought, m.format_error,
-                    m.latency_ms, m.attempts, m.finish_reason
-                FROM messages m JOIN conversations c ON c.id = m.conversation_id
-                WHERE c.run_id = ? ORDER BY m.conversation_id, m.idx
-                """
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: [runID])
-            var current: Int64?
-            var batch: [StoredMessage] = []
-            while let row = try rows.next() {
-                let id: Int64 = row["conversation_id"]
-                if id != current {
-                    if let current { try body(current, batch) }
-                    current = id
-                    batch.removeAll(keepingCapacity: true)
-                }
-                batch.append(Self.storedMessage(row))
-            }
-            if let current { try body(current, batch) }
-        }
-    }
-
     private static let messageColumns = """
         SELECT idx, role, text, tokens, model, raw_reply, thought, format_error, latency_ms, attempts, finish_reason FROM messages
         """
