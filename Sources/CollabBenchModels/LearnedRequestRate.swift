@@ -30,8 +30,17 @@ struct LearnedRequestRate: Sendable {
     /// Calls sent, and calls refused, since the budget was created.
     private var sent = 0
     private var refused = 0
-    /// Recent refusal moments and the count of accepted calls sent before each.
-    private var moments: [(time: Double, accepted: Int)] = []
+    /// Recent refusal moments and the counts of calls sent, and of those accepted, before each.
+    private var moments: [(time: Double, accepted: Int, sent: Int)] = []
+    /// The accepted rate the last measurement found.
+    private var lastAccepted: Double?
+    /// Accepted calls between the last measured refusals.
+    private var gaps: [Int] = []
+    /// Refusals teach nothing until this many calls have been sent (after giving up).
+    private var quietUntilSent = 0
+    /// Gaps of at most this many calls, not growing three times running, mean refusals the rate
+    /// does not cause.
+    private static let strayGap = 50
     /// Refusals before this time belong to the last moment.
     private var momentUntil = -Double.infinity
     /// Calls sent in each tenth of a second of the last second: `(tenth, count)` by `tenth % 10`
@@ -54,6 +63,13 @@ struct LearnedRequestRate: Sendable {
     /// Growth per call sent since the last measurement.
     private var growthPerCall = 0.0
 
+    /// A budget that has learnt nothing (counting from `sent` calls and `refused` refusals).
+    init(sent: Int = 0, refused: Int = 0, quietUntilSent: Int = 0) {
+        self.sent = sent
+        self.refused = refused
+        self.quietUntilSent = quietUntilSent
+    }
+
     /// Counts a call sent at `time`.
     mutating func recordSend(at time: Double) {
         sent += 1
@@ -71,6 +87,7 @@ struct LearnedRequestRate: Sendable {
     /// Learns from a refusal that arrived at `time`, with the server's `Retry-After` if it sent one.
     mutating func recordRefusal(at time: Double, retryAfter: Double?) {
         refused += 1
+        guard sent >= quietUntilSent else { return }
         if time < momentUntil, !moments.isEmpty {
             // Sent before the server's bucket ran dry, refused with the refusal before it.
             moments[moments.count - 1].accepted -= 1
@@ -81,17 +98,38 @@ struct LearnedRequestRate: Sendable {
         moments.removeAll { time - $0.time > Self.longestHorizonSeconds }
         let horizon = min(Self.longestHorizonSeconds, max(Self.horizonSeconds, Self.callsPerWindow / (perSecond ?? 1)))
         if let first = moments.first(where: { time - $0.time <= horizon }), time - first.time >= 0.5 {
-            let calls = Double(max(1, accepted - first.accepted))
-            growthPerCall = max(Self.leastGrowthPerCall, 1 / (calls * calls))
             let rate = Double(accepted - first.accepted) / (time - first.time)
-            perSecond = rate > 0 ? max(Self.minimumPerSecond, rate * (1 - Self.margin)) : max(Self.minimumPerSecond, (perSecond ?? 1) / 2)
+            // Since the last refusal: the calls made and how fast they went.
+            let last = moments[moments.count - 1]
+            let calls = Double(max(1, accepted - last.accepted))
+            growthPerCall = max(Self.leastGrowthPerCall, 1 / (calls * calls))
+            // Against a token bucket, each lowering makes the next refusal come later. Refusals
+            // that keep coming every few calls however the rate is lowered are not the server's
+            // rate (an overloaded server's stray 429s, one refusing every n-th call): give up
+            // learning (the rate goes), and listen again after 1,000 calls.
+            gaps = Array((gaps + [Int(calls)]).suffix(3))
+            if gaps.count == 3, gaps.allSatisfy({ $0 <= Self.strayGap }), gaps[2] <= gaps[1], gaps[1] <= gaps[0] {
+                self = LearnedRequestRate(sent: sent, refused: refused, quietUntilSent: sent + 1000)
+                return
+            }
+            let sending = time > last.time ? Double(sent - last.sent) / (time - last.time) : .infinity
+            // A token-bucket server refuses only calls sent faster than it accepts. A refusal while
+            // the calls went no faster than the rate last measured is not one (an overloaded server's
+            // stray 429, a server refusing every n-th call): lowering the rate again would only
+            // shrink it towards nothing, so it stays.
+            if let previous = lastAccepted, sending <= previous {
+                // Not a measurement: the rate holds (and goes on growing per call).
+            } else {
+                perSecond = rate > 0 ? max(Self.minimumPerSecond, rate * (1 - Self.margin)) : max(Self.minimumPerSecond, (perSecond ?? 1) / 2)
+                lastAccepted = rate
+            }
             measured = true
         } else if !measured {
             let now = Int((time * 10).rounded(.down))
             let recent = Double(recentSends.filter { now - $0.tenth < 10 && $0.tenth <= now }.reduce(0) { $0 + $1.count })
             perSecond = max(Self.minimumPerSecond, min(perSecond ?? .infinity, max(1, recent) / 2))
         }
-        moments.append((time, accepted))
+        moments.append((time, accepted, sent))
         grownAt = time
     }
 

@@ -111,6 +111,31 @@ struct RequestRateLimiterAdaptationTests {
         #expect(learnt < 320)
     }
 
+    @Test func refusalsThatComeWhateverTheRateDoNotShrinkItToNothing() async throws {
+        // A server that refuses every 7th call (an overloaded server's stray 429s, Retry-After
+        // 0.05 s) and otherwise takes whatever comes, at 10 calls a second of the caller's own
+        // pace (it waits 0.1 s per accepted call): lowering the rate cannot make the refusals stop,
+        // so the learnt rate must not fall towards the 1-a-minute floor.
+        let clock = JumpClock()
+        let budget = RequestRateLimiter(requestsPerMinute: nil, clock: clock)
+        var calls = 0
+        var accepted = 0
+        while clock.seconds < 600 {
+            try await budget.acquire()
+            calls += 1
+            if calls % 7 == 0 {
+                await budget.refused(retryAfter: 0.05)
+            } else {
+                accepted += 1
+                try await clock.sleep(for: .milliseconds(100))
+            }
+        }
+        // It gives such refusals up as teaching nothing (no learnt rate), or holds a rate near the pace.
+        let learnt = await budget.learnedRequestsPerMinute
+        #expect(learnt.map { $0 / 60 > 5 } ?? true, "learnt \(learnt.map { $0 / 60 } ?? 0) calls/s against a server taking 10 a second")
+        #expect(accepted > 600 * 5)
+    }
+
     @Test func aBudgetThatAlreadyFitsTheServerLearnsNothing() async throws {
         let clock = JumpClock()
         let budget = RequestRateLimiter(requestsPerMinute: 300, clock: clock)
